@@ -1,0 +1,119 @@
+package dev.parley.account.internal;
+
+import dev.parley.account.Caller;
+import dev.parley.account.UserSummary;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.security.SecurityRequirement;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import java.util.List;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PatchMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.ResponseStatus;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.server.ServerWebExchange;
+
+/** REST for accounts, tokens, device sessions and user search. Handlers block; they run on virtual threads. */
+@RestController
+@RequestMapping("/api/v1")
+@Tag(name = "Accounts")
+class AccountController {
+    record RegisterRequest(String username, String displayName, String password) {}
+
+    record LoginRequest(String username, String password, String deviceName) {}
+
+    record RefreshRequest(String refreshToken) {}
+
+    record ProfileChange(String displayName) {}
+
+    record PasswordChange(String currentPassword, String newPassword) {}
+
+    private final Registration registration;
+    private final DeviceSessions sessions;
+    private final Profiles profiles;
+
+    AccountController(Registration registration, DeviceSessions sessions, Profiles profiles) {
+        this.registration = registration;
+        this.sessions = sessions;
+        this.profiles = profiles;
+    }
+
+    @PostMapping("/accounts")
+    @ResponseStatus(HttpStatus.CREATED)
+    @Operation(summary = "Register an account")
+    UserSummary register(@RequestBody RegisterRequest r) {
+        return registration.register(r.username(), r.displayName(), r.password());
+    }
+
+    @PostMapping("/auth/login")
+    @Operation(summary = "Log in: opens a device session, returns an access and a refresh token")
+    DeviceSessions.Tokens login(@RequestBody LoginRequest r, ServerWebExchange exchange) {
+        String device = r.deviceName() != null ? r.deviceName() : exchange.getRequest().getHeaders().getFirst(HttpHeaders.USER_AGENT);
+        return sessions.login(r.username(), r.password(), device, CallerResolver.clientAddress(exchange));
+    }
+
+    @PostMapping("/auth/refresh")
+    @Operation(summary = "Trade a refresh token for new tokens (the old refresh token stops working)")
+    DeviceSessions.Tokens refresh(@RequestBody RefreshRequest r) {
+        return sessions.refresh(r.refreshToken());
+    }
+
+    @PostMapping("/auth/logout")
+    @ResponseStatus(HttpStatus.NO_CONTENT)
+    @Operation(summary = "End this device session", security = @SecurityRequirement(name = "bearer"))
+    void logout(Caller caller) {
+        sessions.logout(caller);
+    }
+
+    @GetMapping("/me")
+    @Operation(summary = "Own profile", security = @SecurityRequirement(name = "bearer"))
+    UserSummary me(Caller caller) {
+        return profiles.get(caller.userId());
+    }
+
+    @PatchMapping("/me")
+    @Operation(summary = "Change own display name", security = @SecurityRequirement(name = "bearer"))
+    UserSummary rename(Caller caller, @RequestBody ProfileChange r) {
+        return profiles.rename(caller.userId(), r.displayName());
+    }
+
+    @PostMapping("/me/password")
+    @ResponseStatus(HttpStatus.NO_CONTENT)
+    @Operation(summary = "Change password; revokes every other device session", security = @SecurityRequirement(name = "bearer"))
+    void changePassword(Caller caller, @RequestBody PasswordChange r) {
+        sessions.changePassword(caller, r.currentPassword(), r.newPassword());
+    }
+
+    @GetMapping("/me/sessions")
+    @Operation(summary = "Own live device sessions", security = @SecurityRequirement(name = "bearer"))
+    List<DeviceSessions.SessionView> deviceSessions(Caller caller) {
+        return sessions.list(caller);
+    }
+
+    @DeleteMapping("/me/sessions/{id}")
+    @ResponseStatus(HttpStatus.NO_CONTENT)
+    @Operation(summary = "Revoke one of own device sessions", security = @SecurityRequirement(name = "bearer"))
+    void revoke(Caller caller, @PathVariable long id) {
+        sessions.revokeOwn(caller.userId(), id);
+    }
+
+    @GetMapping("/users")
+    @Operation(summary = "Find users by username or display-name prefix, paged", security = @SecurityRequirement(name = "bearer"))
+    Profiles.Page search(Caller caller, @RequestParam(required = false) String q,
+                         @RequestParam(required = false) Integer limit, @RequestParam(required = false) String after) {
+        return profiles.search(q, limit, after);
+    }
+
+    @GetMapping("/users/{id}")
+    @Operation(summary = "One user's public profile", security = @SecurityRequirement(name = "bearer"))
+    UserSummary user(Caller caller, @PathVariable long id) {
+        return profiles.get(id);
+    }
+}

@@ -1,0 +1,57 @@
+package dev.parley.account.internal;
+
+import dev.parley.account.UserDirectory;
+import dev.parley.account.UserSummary;
+import dev.parley.platform.Db;
+import dev.parley.platform.ErrorCode;
+import dev.parley.platform.Fields;
+import dev.parley.platform.ParleyException;
+import java.util.List;
+import java.util.Locale;
+import org.springframework.stereotype.Component;
+
+/** Own profile, and finding other users by username or display-name prefix. */
+@Component
+class Profiles {
+    static final int MAX_PAGE = 50;
+    private final Db db;
+    private final UserDirectory users;
+
+    Profiles(Db db, UserDirectory users) {
+        this.db = db;
+        this.users = users;
+    }
+
+    UserSummary get(long userId) {
+        return db.read(tx -> users.find(tx, userId)).orElseThrow(() -> new ParleyException(ErrorCode.USER_NOT_FOUND));
+    }
+
+    UserSummary rename(long userId, String displayName) {
+        String name = Registration.displayName(Fields.required("displayName", displayName));
+        db.write(tx -> tx.update("UPDATE users SET display_name = ? WHERE id = ?", name, userId));
+        return get(userId);
+    }
+
+    record Page(List<UserSummary> items, String next) {}
+
+    /**
+     * Prefix search, ordered by username; {@code after} is the last username of the previous page.
+     * LIKE wildcards in the query are escaped so that they match themselves.
+     */
+    Page search(String query, Integer limit, String after) {
+        String q = Fields.required("q", query);
+        if (q.isBlank()) throw ParleyException.invalid("Field 'q' may not be blank.");
+        int n = limit == null ? 20 : limit;
+        if (n < 1 || n > MAX_PAGE) throw ParleyException.invalid("Field 'limit' must be 1 to " + MAX_PAGE + ".");
+        String like = q.toLowerCase(Locale.ROOT).replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%";
+        String displayLike = q.toLowerCase(Locale.ROOT).replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%";
+        String cursor = after == null ? "" : after;
+        List<UserSummary> rows = db.read(tx -> tx.query("""
+                SELECT id, username, display_name FROM users
+                WHERE (username LIKE ? ESCAPE '\\' OR lower(display_name) LIKE ? ESCAPE '\\') AND username > ?
+                ORDER BY username LIMIT ?""", UserDirectory::map, like, displayLike, cursor, n + 1));
+        boolean more = rows.size() > n;
+        List<UserSummary> items = more ? rows.subList(0, n) : rows;
+        return new Page(items, more ? items.get(n - 1).username() : null);
+    }
+}

@@ -1,0 +1,25 @@
+package dev.parley.delivery;
+
+/** Why the server closes a connection: the WebSocket close code (RFC 6455 §7.4) and a short reason. */
+public enum CloseReason {
+    NORMAL(1000, "bye"),
+    GOING_AWAY(1001, "server shutting down"),
+    FRAME_TOO_LARGE(1009, "frame too large"),
+    UNAUTHORIZED(4401, "token invalid, expired or revoked"),
+    SESSION_REVOKED(4403, "device session revoked"),
+    IDLE_TIMEOUT(4408, "idle timeout"),
+    SLOW_CONSUMER(4429, "too many undelivered frames"),
+    SERVER_FULL(4503, "server full");
+
+    private final int code;
+    private final String reason;
+
+    CloseReason(int code, String reason) {
+        this.code = code;
+        this.reason = reason;
+    }
+
+    public int code() { return code; }
+
+    public String reason() { return reason; }
+}

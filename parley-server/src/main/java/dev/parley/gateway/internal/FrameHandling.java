@@ -1,0 +1,53 @@
+package dev.parley.gateway.internal;
+
+import dev.parley.account.Caller;
+import dev.parley.delivery.Connection;
+import dev.parley.delivery.Push;
+import dev.parley.platform.ErrorCode;
+import dev.parley.platform.ParleyException;
+import dev.parley.platform.ParleyProperties;
+import dev.parley.platform.TokenBucket;
+import java.nio.charset.StandardCharsets;
+import org.springframework.stereotype.Component;
+
+/**
+ * What every transport does with one inbound text frame: size limit, rate limit, decode, dispatch. Blocking
+ * (the dispatch may write to the database): call on a virtual thread.
+ */
+@Component
+class FrameHandling {
+    private final FrameDecoder decoder;
+    private final Dispatcher dispatcher;
+    private final int maxFrameBytes;
+
+    FrameHandling(FrameDecoder decoder, Dispatcher dispatcher, ParleyProperties props) {
+        this.decoder = decoder;
+        this.dispatcher = dispatcher;
+        this.maxFrameBytes = props.limits().maxFrameBytes();
+    }
+
+    int maxFrameBytes() { return maxFrameBytes; }
+
+    Push handle(Caller caller, Connection origin, TokenBucket rate, String text) {
+        if (text.length() > maxFrameBytes || (text.length() * 3 > maxFrameBytes && text.getBytes(StandardCharsets.UTF_8).length > maxFrameBytes)) {
+            return Dispatcher.error(null, new ParleyException(ErrorCode.FRAME_TOO_LARGE, "Frames are at most " + maxFrameBytes + " bytes."));
+        }
+        if (!rate.tryTake()) {
+            return Dispatcher.error(peekId(text), new ParleyException(ErrorCode.RATE_LIMITED));
+        }
+        try {
+            return dispatcher.dispatch(caller, origin, decoder.decode(text));
+        } catch (FrameDecoder.BadFrame e) {
+            return Dispatcher.error(e.frameId, e);
+        }
+    }
+
+    /** Best effort to echo the id of a rate-limited frame without paying for a full decode. */
+    private String peekId(String text) {
+        try {
+            return decoder.decode(text).id();
+        } catch (FrameDecoder.BadFrame e) {
+            return e.frameId;
+        }
+    }
+}

@@ -1,0 +1,114 @@
+package dev.parley.gateway.internal;
+
+import dev.parley.account.AccessTokens;
+import dev.parley.account.Caller;
+import dev.parley.delivery.CloseReason;
+import dev.parley.delivery.Delivery;
+import dev.parley.delivery.Push;
+import dev.parley.platform.ApiError;
+import dev.parley.platform.Blocking;
+import dev.parley.platform.ErrorCode;
+import dev.parley.platform.ParleyException;
+import dev.parley.platform.ParleyProperties;
+import dev.parley.platform.TokenBucket;
+import java.time.Clock;
+import org.springframework.http.HttpHeaders;
+import org.springframework.stereotype.Component;
+import org.springframework.web.reactive.socket.CloseStatus;
+import org.springframework.web.reactive.socket.WebSocketHandler;
+import org.springframework.web.reactive.socket.WebSocketMessage;
+import org.springframework.web.reactive.socket.WebSocketSession;
+import org.springframework.web.util.UriComponentsBuilder;
+import reactor.core.publisher.Mono;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The WebSocket transport at {@code /ws}: authenticates at the handshake, then only decodes and encodes.
+ * The access token comes as {@code ?access_token=} (RFC 6750 §2.3; browsers cannot set headers on a WebSocket)
+ * or as {@code Authorization: Bearer}. Inbound frames of one connection are handled one at a time, in order,
+ * on virtual threads.
+ */
+@Component
+class WebSocketGateway implements WebSocketHandler {
+    private final AccessTokens tokens;
+    private final Delivery delivery;
+    private final FrameHandling frames;
+    private final ConnectionRegistry registry;
+    private final Blocking blocking;
+    private final JsonMapper json;
+    private final Clock clock;
+    private final ParleyProperties props;
+
+    WebSocketGateway(AccessTokens tokens, Delivery delivery, FrameHandling frames, ConnectionRegistry registry,
+                     Blocking blocking, JsonMapper json, Clock clock, ParleyProperties props) {
+        this.tokens = tokens;
+        this.delivery = delivery;
+        this.frames = frames;
+        this.registry = registry;
+        this.blocking = blocking;
+        this.json = json;
+        this.clock = clock;
+        this.props = props;
+    }
+
+    @Override
+    public Mono<Void> handle(WebSocketSession ws) {
+        String token = token(ws);
+        return blocking.call(() -> tokens.verify(token))
+                .flatMap(caller -> serve(ws, caller))
+                .onErrorResume(ParleyException.class, e -> refuse(ws, e, CloseReason.UNAUTHORIZED));
+    }
+
+    private Mono<Void> serve(WebSocketSession ws, Caller caller) {
+        if (!registry.tryReserve()) {
+            return refuse(ws, new ParleyException(ErrorCode.SERVER_FULL), CloseReason.SERVER_FULL);
+        }
+        var limits = props.limits();
+        WebSocketConnection conn = new WebSocketConnection(caller, ws, json,
+                new TokenBucket(limits.framesPerSecond(), limits.frameBurst()), clock.millis());
+        registry.add(conn);
+        delivery.register(conn);
+        conn.send(new Push("hello", hello(caller)));
+
+        Mono<Void> inbound = ws.receive()
+                .concatMap(msg -> {
+                    conn.lastInboundAt = clock.millis();
+                    if (msg.getType() == WebSocketMessage.Type.PONG || msg.getType() == WebSocketMessage.Type.PING) {
+                        return Mono.empty();
+                    }
+                    if (msg.getType() != WebSocketMessage.Type.TEXT) {
+                        return Mono.just(Dispatcher.error(null, new ParleyException(ErrorCode.UNSUPPORTED_FRAME)));
+                    }
+                    String text = msg.getPayloadAsText();
+                    return blocking.call(() -> frames.handle(caller, conn, conn.rate, text));
+                })
+                .doOnNext(conn::send)
+                .then();
+        Mono<Void> outbound = ws.send(conn.outbound().map(ws::textMessage));
+        return Mono.when(inbound.doFinally(s -> conn.markClosed()), outbound)
+                .doFinally(s -> {
+                    delivery.unregister(conn);
+                    registry.remove(conn);
+                });
+    }
+
+    private Hello hello(Caller caller) {
+        return new Hello(caller.userId(), caller.sessionId(), clock.millis(),
+                props.websocket().heartbeatInterval().toSeconds(), props.websocket().idleTimeout().toSeconds(),
+                props.limits().maxFrameBytes());
+    }
+
+    /** Sends one error frame, then closes with the reason's code. */
+    private Mono<Void> refuse(WebSocketSession ws, ParleyException e, CloseReason reason) {
+        String frame = new Push("error", null, ApiError.of(e)).json(json);
+        return ws.send(Mono.just(ws.textMessage(frame)))
+                .then(ws.close(new CloseStatus(reason.code(), reason.reason())));
+    }
+
+    private static String token(WebSocketSession ws) {
+        var info = ws.getHandshakeInfo();
+        String header = info.getHeaders().getFirst(HttpHeaders.AUTHORIZATION);
+        if (header != null && header.regionMatches(true, 0, "Bearer ", 0, 7)) return header.substring(7);
+        return UriComponentsBuilder.fromUri(info.getUri()).build().getQueryParams().getFirst("access_token");
+    }
+}

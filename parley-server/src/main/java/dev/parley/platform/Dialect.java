@@ -1,0 +1,3 @@
+package dev.parley.platform;
+
+public enum Dialect { SQLITE, POSTGRESQL }

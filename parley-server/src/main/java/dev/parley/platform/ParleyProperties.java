@@ -1,0 +1,50 @@
+package dev.parley.platform;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+
+/** Everything under {@code parley.*} in application.yml; each key has an environment override listed in the README. */
+@ConfigurationProperties("parley")
+public record ParleyProperties(
+        Path dataDir,
+        Database database,
+        Security security,
+        Limits limits,
+        WebSocket websocket,
+        LongPoll longpoll,
+        Tls tls) {
+
+    /** {@code url} empty means embedded SQLite at {@code <dataDir>/parley.db}. */
+    public record Database(String url, String username, String password, int poolSize) {}
+
+    public record Security(
+            String tokenSigningKey,
+            Duration accessTokenTtl,
+            Duration refreshTokenTtl,
+            int argon2MemoryKib,
+            int argon2Iterations,
+            int argon2Parallelism,
+            int maxFailedLoginsPerAccount,
+            int maxFailedLoginsPerAddress,
+            Duration failedLoginWindow) {}
+
+    public record Limits(
+            int maxFrameBytes,
+            int maxTextChars,
+            double framesPerSecond,
+            int frameBurst,
+            int maxConnections,
+            int maxHistoryPage) {}
+
+    public record WebSocket(Duration heartbeatInterval, Duration idleTimeout) {}
+
+    public record LongPoll(Duration maxWait, Duration sessionExpiry, int maxQueuedEvents) {}
+
+    /** HTTPS and WSS are served when both files are set (PEM). */
+    public record Tls(String certificate, String privateKey) {
+        public boolean enabled() {
+            return certificate != null && !certificate.isBlank() && privateKey != null && !privateKey.isBlank();
+        }
+    }
+}

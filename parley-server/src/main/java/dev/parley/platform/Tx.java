@@ -1,0 +1,89 @@
+package dev.parley.platform;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/** A transaction's connection with the few helpers the stores need. Parameters bind by position. */
+public final class Tx {
+    private final Connection connection;
+    private final Dialect dialect;
+
+    public Tx(Connection connection, Dialect dialect) {
+        this.connection = connection;
+        this.dialect = dialect;
+    }
+
+    public Dialect dialect() { return dialect; }
+
+    public <T> List<T> query(String sql, RowMapper<T> mapper, Object... params) throws SQLException {
+        try (PreparedStatement ps = prepare(sql, params); ResultSet rs = ps.executeQuery()) {
+            List<T> out = new ArrayList<>();
+            while (rs.next()) out.add(mapper.map(rs));
+            return out;
+        }
+    }
+
+    public <T> Optional<T> queryOne(String sql, RowMapper<T> mapper, Object... params) throws SQLException {
+        try (PreparedStatement ps = prepare(sql, params); ResultSet rs = ps.executeQuery()) {
+            return rs.next() ? Optional.ofNullable(mapper.map(rs)) : Optional.empty();
+        }
+    }
+
+    public long queryLong(String sql, Object... params) throws SQLException {
+        return queryOne(sql, rs -> rs.getLong(1), params).orElseThrow(() -> new SQLException("no row: " + sql));
+    }
+
+    public boolean exists(String sql, Object... params) throws SQLException {
+        return queryOne(sql, rs -> Boolean.TRUE, params).isPresent();
+    }
+
+    /** Runs an INSERT/UPDATE/DELETE; a unique-constraint failure becomes {@link UniqueViolation}. */
+    public int update(String sql, Object... params) throws SQLException {
+        try (PreparedStatement ps = prepare(sql, params)) {
+            return ps.executeUpdate();
+        } catch (SQLException e) {
+            if (isUniqueViolation(e)) throw new UniqueViolation(e);
+            throw e;
+        }
+    }
+
+    /** Runs a statement ending in {@code RETURNING <one long column>} (both dialects accept it). */
+    public long updateReturningLong(String sql, Object... params) throws SQLException {
+        try (PreparedStatement ps = prepare(sql, params); ResultSet rs = ps.executeQuery()) {
+            if (!rs.next()) throw new SQLException("no row returned: " + sql);
+            return rs.getLong(1);
+        } catch (SQLException e) {
+            if (isUniqueViolation(e)) throw new UniqueViolation(e);
+            throw e;
+        }
+    }
+
+    public Optional<Long> updateReturningLongIfAny(String sql, Object... params) throws SQLException {
+        try (PreparedStatement ps = prepare(sql, params); ResultSet rs = ps.executeQuery()) {
+            return rs.next() ? Optional.of(rs.getLong(1)) : Optional.empty();
+        } catch (SQLException e) {
+            if (isUniqueViolation(e)) throw new UniqueViolation(e);
+            throw e;
+        }
+    }
+
+    private PreparedStatement prepare(String sql, Object... params) throws SQLException {
+        PreparedStatement ps = connection.prepareStatement(sql);
+        for (int i = 0; i < params.length; i++) ps.setObject(i + 1, params[i]);
+        return ps;
+    }
+
+    static boolean isUniqueViolation(SQLException e) {
+        // PostgreSQL: SQLSTATE 23505. SQLite: extended code SQLITE_CONSTRAINT_UNIQUE (2067) or PRIMARYKEY (1555).
+        if ("23505".equals(e.getSQLState())) return true;
+        int code = e.getErrorCode();
+        if (code == 2067 || code == 1555) return true;
+        String m = e.getMessage();
+        return m != null && m.contains("UNIQUE constraint failed");
+    }
+}

@@ -1,0 +1,95 @@
+package dev.parley.platform.internal;
+
+import dev.parley.platform.ApiError;
+import dev.parley.platform.ErrorCode;
+import dev.parley.platform.ParleyException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.core.annotation.Order;
+import org.springframework.core.codec.DecodingException;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.HttpStatusCode;
+import org.springframework.http.MediaType;
+import org.springframework.stereotype.Component;
+import org.springframework.web.server.MethodNotAllowedException;
+import org.springframework.web.server.ResponseStatusException;
+import org.springframework.web.server.ServerWebExchange;
+import org.springframework.web.server.ServerWebInputException;
+import org.springframework.web.server.UnsupportedMediaTypeStatusException;
+import org.springframework.web.server.WebExceptionHandler;
+import reactor.core.publisher.Mono;
+import tools.jackson.core.JacksonException;
+import tools.jackson.core.exc.StreamReadException;
+import tools.jackson.databind.DatabindException;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Every HTTP error leaves as {@code {"code": ..., "message": ...}} with the documented status; nothing else
+ * (no stack trace, no framework detail) reaches the client. Unexpected failures are logged here, once.
+ */
+@Component
+@Order(-2) // before Spring Boot's default error handler
+class ApiExceptionHandler implements WebExceptionHandler {
+    private static final Logger log = LoggerFactory.getLogger(ApiExceptionHandler.class);
+    private final JsonMapper json;
+
+    ApiExceptionHandler(JsonMapper json) {
+        this.json = json;
+    }
+
+    @Override
+    public Mono<Void> handle(ServerWebExchange exchange, Throwable ex) {
+        if (exchange.getResponse().isCommitted()) return Mono.error(ex);
+        Answer a = answer(ex);
+        if (a.status.is5xxServerError()) {
+            log.error("Unhandled error on {} {}", exchange.getRequest().getMethod(), exchange.getRequest().getPath(), ex);
+        }
+        byte[] body = json.writeValueAsBytes(a.error);
+        var response = exchange.getResponse();
+        response.setStatusCode(a.status);
+        response.getHeaders().setContentType(MediaType.APPLICATION_JSON);
+        return response.writeWith(Mono.just(response.bufferFactory().wrap(body)));
+    }
+
+    private record Answer(HttpStatusCode status, ApiError error) {}
+
+    static Answer answer(Throwable ex) {
+        if (ex instanceof ParleyException p) {
+            return new Answer(HttpStatus.valueOf(p.code().status()), ApiError.of(p));
+        }
+        if (ex instanceof ServerWebInputException in) {
+            Throwable root = in.getCause();
+            while (root instanceof DecodingException && root.getCause() != null) root = root.getCause();
+            if (root instanceof StreamReadException) {
+                return error(ErrorCode.BAD_JSON, ErrorCode.BAD_JSON.defaultMessage());
+            }
+            if (root instanceof DatabindException d) {
+                String path = d.getPath().stream().map(r -> r.getPropertyName() != null ? r.getPropertyName() : "[" + r.getIndex() + "]")
+                        .reduce((x, y) -> x + "." + y).orElse("body");
+                return error(ErrorCode.INVALID_FIELD, "Field '" + path + "' has the wrong type.");
+            }
+            if (root instanceof JacksonException) return error(ErrorCode.BAD_JSON, ErrorCode.BAD_JSON.defaultMessage());
+            if (in.getReason() != null && in.getReason().contains("body is missing")) {
+                return error(ErrorCode.BAD_JSON, "A JSON request body is required.");
+            }
+            return error(ErrorCode.INVALID_FIELD, "A parameter is missing or has the wrong type.");
+        }
+        if (ex instanceof UnsupportedMediaTypeStatusException) {
+            return new Answer(HttpStatus.UNSUPPORTED_MEDIA_TYPE, new ApiError("unsupported_media_type", "Send JSON (Content-Type: application/json)."));
+        }
+        if (ex instanceof MethodNotAllowedException) {
+            return new Answer(HttpStatus.METHOD_NOT_ALLOWED, new ApiError("method_not_allowed", "That method is not allowed here."));
+        }
+        if (ex instanceof ResponseStatusException rs) {
+            if (rs.getStatusCode().value() == 404) return error(ErrorCode.NOT_FOUND, ErrorCode.NOT_FOUND.defaultMessage());
+            if (rs.getStatusCode().is4xxClientError()) {
+                return new Answer(rs.getStatusCode(), new ApiError("bad_request", "The request is not valid."));
+            }
+        }
+        return error(ErrorCode.INTERNAL, ErrorCode.INTERNAL.defaultMessage());
+    }
+
+    private static Answer error(ErrorCode code, String message) {
+        return new Answer(HttpStatus.valueOf(code.status()), new ApiError(code.code(), message));
+    }
+}

@@ -1,0 +1,150 @@
+package dev.parley.platform.internal;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import dev.parley.platform.Db;
+import dev.parley.platform.Dialect;
+import dev.parley.platform.Tx;
+import dev.parley.platform.TxWork;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.LinkedBlockingQueue;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.sqlite.SQLiteConfig;
+import org.sqlite.SQLiteDataSource;
+
+/**
+ * SQLite allows one writer at a time. Rather than let writers fight over the file lock, every write goes
+ * through one writer thread that drains the queue and commits up to {@link #MAX_BATCH} pending writes in one
+ * transaction (group commit), each inside its own SAVEPOINT so that one failing write rolls back alone.
+ * Readers use a small pool; WAL mode lets them read while the writer writes.
+ */
+public final class SqliteDb implements Db, AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(SqliteDb.class);
+    static final int MAX_BATCH = 256;
+
+    private final HikariDataSource readers;
+    private final Connection writer;
+    private final BlockingQueue<Task<?>> queue = new LinkedBlockingQueue<>();
+    private final Thread writerThread;
+    private volatile boolean closed;
+
+    private record Task<T>(TxWork<T> work, CompletableFuture<T> result) {}
+
+    public SqliteDb(String url, int readerPoolSize) throws SQLException {
+        this.writer = dataSource(url, false).getConnection();
+        this.writer.setAutoCommit(false);
+        HikariConfig rc = new HikariConfig();
+        rc.setDataSource(dataSource(url, true));
+        rc.setMaximumPoolSize(readerPoolSize);
+        rc.setPoolName("sqlite-readers");
+        rc.setAutoCommit(false);
+        rc.setReadOnly(true);
+        this.readers = new HikariDataSource(rc);
+        this.writerThread = Thread.ofPlatform().name("parley-sqlite-writer").daemon(true).start(this::writeLoop);
+    }
+
+    /** The connection settings every SQLite connection gets: WAL, NORMAL sync (durable at checkpoint, safe in WAL). */
+    public static SQLiteDataSource dataSource(String url, boolean readOnly) {
+        SQLiteConfig c = new SQLiteConfig();
+        c.setJournalMode(SQLiteConfig.JournalMode.WAL);
+        c.setSynchronous(SQLiteConfig.SynchronousMode.NORMAL);
+        c.enforceForeignKeys(true);
+        c.setBusyTimeout(10_000);
+        c.setReadOnly(readOnly);
+        SQLiteDataSource ds = new SQLiteDataSource(c);
+        ds.setUrl(url);
+        return ds;
+    }
+
+    @Override
+    public Dialect dialect() { return Dialect.SQLITE; }
+
+    @Override
+    public <T> T read(TxWork<T> work) {
+        try (Connection c = readers.getConnection()) {
+            try {
+                T out = work.run(new Tx(c, Dialect.SQLITE));
+                c.commit();
+                return out;
+            } catch (RuntimeException | SQLException e) {
+                c.rollback();
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("database read failed", e);
+        }
+    }
+
+    @Override
+    public <T> T write(TxWork<T> work) {
+        if (Thread.currentThread() == writerThread) {
+            throw new IllegalStateException("nested write transaction");
+        }
+        if (closed) throw new IllegalStateException("database closed");
+        CompletableFuture<T> result = new CompletableFuture<>();
+        queue.add(new Task<>(work, result));
+        try {
+            return result.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException re) throw re;
+            throw new IllegalStateException("database write failed", e.getCause());
+        }
+    }
+
+    private void writeLoop() {
+        List<Task<?>> batch = new ArrayList<>(MAX_BATCH);
+        List<Runnable> completions = new ArrayList<>(MAX_BATCH);
+        while (!closed) {
+            try {
+                batch.add(queue.take());
+            } catch (InterruptedException e) {
+                return;
+            }
+            queue.drainTo(batch, MAX_BATCH - 1);
+            runBatch(batch, completions);
+            batch.clear();
+            completions.clear();
+        }
+    }
+
+    private void runBatch(List<Task<?>> batch, List<Runnable> completions) {
+        try (Statement s = writer.createStatement()) {
+            for (Task<?> task : batch) runOne(task, s, completions);
+            writer.commit();
+            completions.forEach(Runnable::run);
+        } catch (SQLException | RuntimeException e) {
+            log.error("SQLite commit failed; failing {} writes", batch.size(), e);
+            try { writer.rollback(); } catch (SQLException ignored) { /* the commit error is what matters */ }
+            for (Task<?> t : batch) t.result().completeExceptionally(new IllegalStateException("commit failed", e));
+        }
+    }
+
+    private <T> void runOne(Task<T> task, Statement s, List<Runnable> completions) throws SQLException {
+        s.execute("SAVEPOINT w");
+        try {
+            T value = task.work().run(new Tx(writer, Dialect.SQLITE));
+            s.execute("RELEASE w");
+            completions.add(() -> task.result().complete(value));
+        } catch (Throwable e) {
+            s.execute("ROLLBACK TO w");
+            s.execute("RELEASE w");
+            task.result().completeExceptionally(e);
+        }
+    }
+
+    @Override
+    public void close() throws SQLException {
+        closed = true;
+        writerThread.interrupt();
+        readers.close();
+        writer.close();
+    }
+}

@@ -1,0 +1,81 @@
+package dev.parley.sync;
+
+import dev.parley.account.Caller;
+import dev.parley.conversation.ConversationSummary;
+import dev.parley.conversation.Conversations;
+import dev.parley.events.AccountEvent;
+import dev.parley.events.AccountEvents;
+import dev.parley.platform.Db;
+import dev.parley.platform.ErrorCode;
+import dev.parley.platform.ParleyException;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.Base64;
+import java.util.List;
+import org.springframework.stereotype.Component;
+
+/**
+ * Answers "what changed since my sync token" (docs/adr/0001-sync.md). The token holds the last account event
+ * seen (dense per user, so exact) and the time of the previous sync. Conversations are matched by change time with
+ * a look-back, because a transaction stamped before a sync may commit after it; the client ignores conversations
+ * whose lastSeq it already has, so the extra ones cost a little bandwidth and never a duplicate.
+ */
+@Component
+public class Sync {
+    /** Longer than any write transaction may take plus clock skew between nodes. */
+    static final long LOOKBACK_MILLIS = 120_000;
+    static final int MAX_EVENTS = 500;
+
+    private final Db db;
+    private final AccountEvents events;
+    private final Conversations conversations;
+    private final Clock clock;
+
+    public Sync(Db db, AccountEvents events, Conversations conversations, Clock clock) {
+        this.db = db;
+        this.events = events;
+        this.conversations = conversations;
+        this.clock = clock;
+    }
+
+    private record Token(long eventSeq, long time) {}
+
+    public SyncResult sync(Caller caller, String rawToken) {
+        long me = caller.userId();
+        long now = clock.millis();
+        if (rawToken == null || rawToken.isBlank()) {
+            return db.read(tx -> {
+                long seq = events.currentSeq(tx, me);
+                List<ConversationSummary> all = conversations.forUser(tx, me, null);
+                return new SyncResult(encode(new Token(seq, now)), List.of(), all, false, true);
+            });
+        }
+        Token t = decode(rawToken);
+        return db.read(tx -> {
+            List<AccountEvent> evs = events.since(tx, me, t.eventSeq(), MAX_EVENTS + 1);
+            boolean more = evs.size() > MAX_EVENTS;
+            if (more) evs = evs.subList(0, MAX_EVENTS);
+            long lastSeq = evs.isEmpty() ? t.eventSeq() : evs.get(evs.size() - 1).seq();
+            List<ConversationSummary> moved = conversations.forUser(tx, me, t.time() - LOOKBACK_MILLIS);
+            // With more events to come, keep the old time so the next round still covers the same conversations.
+            Token next = new Token(lastSeq, more ? t.time() : now);
+            return new SyncResult(encode(next), evs, moved, more, false);
+        });
+    }
+
+    static String encode(Token t) {
+        return Base64.getUrlEncoder().withoutPadding()
+                .encodeToString(("v1." + t.eventSeq() + "." + t.time()).getBytes(StandardCharsets.US_ASCII));
+    }
+
+    static Token decode(String raw) {
+        try {
+            String s = new String(Base64.getUrlDecoder().decode(raw.trim()), StandardCharsets.US_ASCII);
+            String[] p = s.split("\\.");
+            if (p.length != 3 || !"v1".equals(p[0])) throw new IllegalArgumentException();
+            return new Token(Long.parseLong(p[1]), Long.parseLong(p[2]));
+        } catch (IllegalArgumentException e) {
+            throw new ParleyException(ErrorCode.INVALID_FIELD, "The sync token is not valid; sync without one for a full state.");
+        }
+    }
+}
