@@ -1,0 +1,69 @@
+package dev.parley.testkit;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/** A plain HTTP client for the REST API: JSON in, status and JSON out. */
+public final class Api {
+    public static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    public record Response(int status, JsonNode body, String raw) {
+        public String code() {
+            return body != null && body.has("code") ? body.get("code").asString() : null;
+        }
+    }
+
+    private final String base;
+
+    public Api(ParleyServer server) {
+        this.base = server.http();
+    }
+
+    public Response get(String path, String token) {
+        return send("GET", path, token, null, null);
+    }
+
+    public Response post(String path, String token, Object body) {
+        return send("POST", path, token, body == null ? null : JSON.writeValueAsString(body), "application/json");
+    }
+
+    public Response postRaw(String path, String token, String raw, String contentType) {
+        return send("POST", path, token, raw, contentType);
+    }
+
+    public Response patch(String path, String token, Object body) {
+        return send("PATCH", path, token, JSON.writeValueAsString(body), "application/json");
+    }
+
+    public Response put(String path, String token) {
+        return send("PUT", path, token, null, null);
+    }
+
+    public Response delete(String path, String token) {
+        return send("DELETE", path, token, null, null);
+    }
+
+    public Response send(String method, String path, String token, String body, String contentType) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(40));
+        if (token != null) b.header("Authorization", "Bearer " + token);
+        if (contentType != null) b.header("Content-Type", contentType);
+        b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        try {
+            HttpResponse<String> r = HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+            JsonNode node = r.body() == null || r.body().isBlank() ? null : JSON.readTree(r.body());
+            return new Response(r.statusCode(), node, r.body());
+        } catch (IOException e) {
+            throw new IllegalStateException(method + " " + path + " failed", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+}
