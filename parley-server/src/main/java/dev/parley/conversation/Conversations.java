@@ -29,9 +29,15 @@ public class Conversations {
         String key = Math.min(a, b) + ":" + Math.max(a, b);
         Optional<Long> existing = tx.queryOne("SELECT id FROM conversations WHERE direct_key = ?", rs -> rs.getLong(1), key);
         if (existing.isPresent()) return existing.get();
-        long id = tx.updateReturningLong("""
+        // Two first messages may cross (PostgreSQL): the loser's insert waits for the winner, does nothing,
+        // and reads the winner's row.
+        Optional<Long> created = tx.updateReturningLongIfAny("""
                 INSERT INTO conversations (kind, direct_key, created_at, last_seq, last_activity_at, updated_at)
-                VALUES ('direct', ?, ?, 0, ?, ?) RETURNING id""", key, now, now, now);
+                VALUES ('direct', ?, ?, 0, ?, ?) ON CONFLICT (direct_key) DO NOTHING RETURNING id""", key, now, now, now);
+        if (created.isEmpty()) {
+            return tx.queryOne("SELECT id FROM conversations WHERE direct_key = ?", rs -> rs.getLong(1), key).orElseThrow();
+        }
+        long id = created.get();
         for (long u : new long[] {a, b}) {
             tx.update("INSERT INTO conversation_members (conversation_id, user_id, joined_at, read_seq, updated_at) VALUES (?, ?, ?, 0, ?)",
                     id, u, now, now);

@@ -1,6 +1,7 @@
 package dev.parley.conversation;
 
 import dev.parley.account.Caller;
+import dev.parley.delivery.Connection;
 import dev.parley.delivery.Delivery;
 import dev.parley.delivery.Push;
 import dev.parley.platform.Db;
@@ -26,7 +27,8 @@ public class ReadMarks {
         this.clock = clock;
     }
 
-    public ReadMark markRead(Caller caller, long conversationId, Long seq) {
+    /** {@code origin}: the connection that asked (it gets the reply instead of a push), or null. */
+    public ReadMark markRead(Caller caller, long conversationId, Long seq, Connection origin) {
         if (seq == null || seq < 0) throw ParleyException.invalid("Field 'seq' must be a sequence number (0 or more).");
         ReadMark mark = db.write(tx -> {
             Membership m = conversations.membership(tx, conversationId, caller.userId())
@@ -36,7 +38,7 @@ public class ReadMarks {
             long read = conversations.advanceRead(tx, conversationId, caller.userId(), target, now);
             return new ReadMark(conversationId, read, Math.max(0, m.lastSeq() - read));
         });
-        delivery.toUser(caller.userId(), new Push("read", mark));
+        delivery.toUsersExcept(java.util.List.of(caller.userId()), new Push("read", mark), origin);
         return mark;
     }
 }

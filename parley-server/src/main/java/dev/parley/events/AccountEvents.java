@@ -37,6 +37,15 @@ public class AccountEvents {
         return new Pending(userId, new AccountEvent(seq, kind, data, now));
     }
 
+    /**
+     * Takes the row locks of the users a transaction will append events for, lowest id first, so that two
+     * transactions touching the same pair of users cannot deadlock (PostgreSQL; SQLite has one writer anyway).
+     */
+    public void lockUsers(Tx tx, long a, long b) throws SQLException {
+        tx.update("UPDATE users SET event_seq = event_seq WHERE id = ?", Math.min(a, b));
+        if (a != b) tx.update("UPDATE users SET event_seq = event_seq WHERE id = ?", Math.max(a, b));
+    }
+
     public void publish(List<Pending> committed) {
         for (Pending p : committed) delivery.toUser(p.userId(), new Push("event", p.event()));
     }

@@ -112,7 +112,11 @@ class DeviceSessions {
                 revoke(tx, r.sessionId(), now);
                 return new RefreshOutcome(null, r.userId(), r.sessionId());
             }
-            tx.update("UPDATE refresh_tokens SET used_at = ? WHERE token_hash = ?", now, hash);
+            if (tx.update("UPDATE refresh_tokens SET used_at = ? WHERE token_hash = ? AND used_at IS NULL", now, hash) == 0) {
+                // A concurrent refresh with the same token won: this one is a reuse.
+                revoke(tx, r.sessionId(), now);
+                return new RefreshOutcome(null, r.userId(), r.sessionId());
+            }
             tx.update("INSERT INTO refresh_tokens (token_hash, session_id, created_at) VALUES (?, ?, ?)", sha256(next), r.sessionId(), now);
             tx.update("UPDATE device_sessions SET last_seen_at = ?, expires_at = ? WHERE id = ?", now, now + refreshTtl, r.sessionId());
             return new RefreshOutcome(new Tokens(null, 0, next, r.sessionId(), null), r.userId(), null);

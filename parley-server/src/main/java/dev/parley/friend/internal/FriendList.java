@@ -44,6 +44,7 @@ class FriendList {
     void remove(long me, long friendId) {
         List<Pending> out = new ArrayList<>();
         db.write(tx -> {
+            events.lockUsers(tx, me, friendId);
             if (!unfriend(tx, me, friendId, out)) throw new ParleyException(ErrorCode.NOT_FOUND, "That user is not your friend.");
             return null;
         });
@@ -62,6 +63,7 @@ class FriendList {
         List<Pending> out = new ArrayList<>();
         db.write(tx -> {
             UserSummary who = users.find(tx, target).orElseThrow(() -> new ParleyException(ErrorCode.USER_NOT_FOUND));
+            events.lockUsers(tx, me, target);
             int added = tx.update("INSERT INTO blocks (blocker_id, blocked_id, created_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
                     me, target, clock.millis());
             if (added == 0) return null; // already blocked: nothing changes

@@ -55,6 +55,7 @@ class FriendRequests {
         try {
             view = db.write(tx -> {
                 if (users.find(tx, target).isEmpty()) throw new ParleyException(ErrorCode.USER_NOT_FOUND);
+                events.lockUsers(tx, me, target);
                 if (relationships.blocks(tx, me, target)) throw new ParleyException(ErrorCode.FORBIDDEN, "Unblock this user first.");
                 if (relationships.areFriends(tx, me, target)) throw new ParleyException(ErrorCode.ALREADY_FRIENDS);
                 Optional<Row> pending = pendingBetween(tx, me, target);
@@ -138,6 +139,8 @@ class FriendRequests {
             Row row = tx.queryOne("SELECT " + COLUMNS + " FROM friend_requests WHERE id = ?", FriendRequests::map, requestId)
                     .filter(r -> r.from() == me || r.to() == me)
                     .orElseThrow(() -> new ParleyException(ErrorCode.REQUEST_NOT_FOUND));
+            events.lockUsers(tx, row.from(), row.to());
+            row = tx.queryOne("SELECT " + COLUMNS + " FROM friend_requests WHERE id = ?", FriendRequests::map, requestId).orElseThrow();
             if (!"pending".equals(row.status())) throw new ParleyException(ErrorCode.REQUEST_NOT_FOUND, "That friend request is no longer pending.");
             return change.apply(tx, row, out);
         });

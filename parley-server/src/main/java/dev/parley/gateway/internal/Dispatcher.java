@@ -44,7 +44,7 @@ class Dispatcher {
                 case ClientCommand.History h -> new Push("history", h.id(),
                         history.page(caller, h.conversationId(), h.before(), h.after(), h.limit()));
                 case ClientCommand.Sync s -> new Push("sync", s.id(), sync.sync(caller, s.token()));
-                case ClientCommand.MarkRead r -> new Push("read", r.id(), readMarks.markRead(caller, r.conversationId(), r.seq()));
+                case ClientCommand.MarkRead r -> new Push("read", r.id(), readMarks.markRead(caller, r.conversationId(), r.seq(), origin));
             };
         } catch (ParleyException e) {
             return error(command.id(), e);

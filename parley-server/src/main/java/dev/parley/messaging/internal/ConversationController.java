@@ -49,6 +49,6 @@ class ConversationController {
     @PostMapping("/{id}/read")
     @Operation(summary = "Mark read up to a sequence number; pushed to your other devices")
     ReadMarks.ReadMark read(Caller caller, @PathVariable long id, @RequestBody ReadRequest r) {
-        return readMarks.markRead(caller, id, r.seq());
+        return readMarks.markRead(caller, id, r.seq(), null);
     }
 }
