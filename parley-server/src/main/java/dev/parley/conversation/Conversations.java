@@ -51,7 +51,7 @@ public class Conversations {
                        (SELECT o.user_id FROM conversation_members o WHERE o.conversation_id = c.id AND o.user_id <> m.user_id LIMIT 1)
                 FROM conversations c JOIN conversation_members m ON m.conversation_id = c.id
                 WHERE c.id = ? AND m.user_id = ?""",
-                rs -> new Membership(rs.getLong(1), rs.getString(2), rs.getLong(3), rs.getObject(6, Long.class), rs.getLong(4), rs.getLong(5)),
+                rs -> new Membership(rs.getLong(1), rs.getString(2), rs.getLong(3), Tx.nullableLong(rs, 6), rs.getLong(4), rs.getLong(5)),
                 conversationId, userId);
     }
 
@@ -88,7 +88,7 @@ public class Conversations {
                        (SELECT o.user_id FROM conversation_members o WHERE o.conversation_id = c.id AND o.user_id <> m.user_id LIMIT 1)
                 FROM conversation_members m JOIN conversations c ON c.id = m.conversation_id
                 WHERE m.user_id = ?""" + filter + " ORDER BY c.last_activity_at DESC, c.id DESC",
-                rs -> new Row(rs.getLong(1), rs.getString(2), rs.getLong(3), rs.getLong(4), rs.getLong(5), rs.getObject(6, Long.class)),
+                rs -> new Row(rs.getLong(1), rs.getString(2), rs.getLong(3), rs.getLong(4), rs.getLong(5), Tx.nullableLong(rs, 6)),
                 params);
         List<Long> peers = new ArrayList<>();
         rows.forEach(r -> { if (r.peerId() != null) peers.add(r.peerId()); });

@@ -78,6 +78,12 @@ public final class Tx {
         return ps;
     }
 
+    /** A nullable BIGINT column (sqlite-jdbc does not support {@code getObject(i, Long.class)} on NULL). */
+    public static Long nullableLong(ResultSet rs, int column) throws SQLException {
+        long v = rs.getLong(column);
+        return rs.wasNull() ? null : v;
+    }
+
     static boolean isUniqueViolation(SQLException e) {
         // PostgreSQL: SQLSTATE 23505. SQLite: extended code SQLITE_CONSTRAINT_UNIQUE (2067) or PRIMARYKEY (1555).
         if ("23505".equals(e.getSQLState())) return true;
