@@ -27,7 +27,8 @@ import org.springframework.web.server.ServerWebExchange;
 class AccountController {
     record RegisterRequest(String username, String displayName, String password) {}
 
-    record LoginRequest(String username, String password, String deviceName) {}
+    /** {@code useCookie}: the refresh token goes into an HttpOnly cookie instead of the body (browsers). */
+    record LoginRequest(String username, String password, String deviceName, Boolean useCookie) {}
 
     record RefreshRequest(String refreshToken) {}
 
@@ -38,8 +39,10 @@ class AccountController {
     private final Registration registration;
     private final DeviceSessions sessions;
     private final Profiles profiles;
+    private final RefreshCookie cookies;
 
-    AccountController(Registration registration, DeviceSessions sessions, Profiles profiles) {
+    AccountController(Registration registration, DeviceSessions sessions, Profiles profiles, RefreshCookie cookies) {
+        this.cookies = cookies;
         this.registration = registration;
         this.sessions = sessions;
         this.profiles = profiles;
@@ -56,20 +59,29 @@ class AccountController {
     @Operation(summary = "Log in: opens a device session, returns an access and a refresh token")
     DeviceSessions.Tokens login(@RequestBody LoginRequest r, ServerWebExchange exchange) {
         String device = r.deviceName() != null ? r.deviceName() : exchange.getRequest().getHeaders().getFirst(HttpHeaders.USER_AGENT);
-        return sessions.login(r.username(), r.password(), device, CallerResolver.clientAddress(exchange));
+        DeviceSessions.Tokens t = sessions.login(r.username(), r.password(), device, CallerResolver.clientAddress(exchange));
+        return Boolean.TRUE.equals(r.useCookie()) ? cookies.store(exchange, t) : t;
     }
 
     @PostMapping("/auth/refresh")
     @Operation(summary = "Trade a refresh token for new tokens (the old refresh token stops working)")
-    DeviceSessions.Tokens refresh(@RequestBody RefreshRequest r) {
-        return sessions.refresh(r.refreshToken());
+    DeviceSessions.Tokens refresh(@RequestBody(required = false) RefreshRequest r, ServerWebExchange exchange) {
+        String presented = r != null && r.refreshToken() != null ? r.refreshToken() : cookies.read(exchange);
+        if (r != null && r.refreshToken() != null) return sessions.refresh(presented);
+        try {
+            return cookies.store(exchange, sessions.refresh(presented));
+        } catch (RuntimeException e) {
+            cookies.clear(exchange); // a dead cookie would only fail again
+            throw e;
+        }
     }
 
     @PostMapping("/auth/logout")
     @ResponseStatus(HttpStatus.NO_CONTENT)
     @Operation(summary = "End this device session", security = @SecurityRequirement(name = "bearer"))
-    void logout(Caller caller) {
+    void logout(Caller caller, ServerWebExchange exchange) {
         sessions.logout(caller);
+        cookies.clear(exchange);
     }
 
     @GetMapping("/me")
