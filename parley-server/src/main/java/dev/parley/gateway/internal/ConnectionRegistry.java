@@ -8,6 +8,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.context.event.ContextClosedEvent;
+import org.springframework.context.event.EventListener;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 
@@ -47,6 +49,12 @@ class ConnectionRegistry {
     }
 
     int size() { return open.size(); }
+
+    /** On shutdown, tell clients to go elsewhere (1001) rather than let the graceful shutdown wait on them. */
+    @EventListener(ContextClosedEvent.class)
+    void closeAll() {
+        for (WebSocketConnection c : open) c.close(CloseReason.GOING_AWAY);
+    }
 
     @Scheduled(fixedDelayString = "${parley.websocket.sweep-interval:5s}")
     void closeIdle() {

@@ -16,7 +16,6 @@ import org.springframework.http.HttpHeaders;
 import org.springframework.stereotype.Component;
 import org.springframework.web.reactive.socket.CloseStatus;
 import org.springframework.web.reactive.socket.WebSocketHandler;
-import org.springframework.web.reactive.socket.WebSocketMessage;
 import org.springframework.web.reactive.socket.WebSocketSession;
 import org.springframework.web.util.UriComponentsBuilder;
 import reactor.core.publisher.Mono;
@@ -30,6 +29,10 @@ import tools.jackson.databind.json.JsonMapper;
  */
 @Component
 class WebSocketGateway implements WebSocketHandler {
+    /** Markers (compared by identity) for frames that carry no command. */
+    private static final String CONTROL = new String("control");
+    private static final String BINARY = new String("binary");
+
     private final AccessTokens tokens;
     private final Delivery delivery;
     private final FrameHandling frames;
@@ -70,16 +73,20 @@ class WebSocketGateway implements WebSocketHandler {
         delivery.register(conn);
         conn.send(new Push("hello", hello(caller)));
 
+        // Copy each frame out of its Netty buffer as it arrives (the buffer is released after onNext),
+        // then handle frames one at a time, in order.
         Mono<Void> inbound = ws.receive()
-                .concatMap(msg -> {
+                .map(msg -> {
                     conn.lastInboundAt = clock.millis();
-                    if (msg.getType() == WebSocketMessage.Type.PONG || msg.getType() == WebSocketMessage.Type.PING) {
-                        return Mono.empty();
-                    }
-                    if (msg.getType() != WebSocketMessage.Type.TEXT) {
-                        return Mono.just(Dispatcher.error(null, new ParleyException(ErrorCode.UNSUPPORTED_FRAME)));
-                    }
-                    String text = msg.getPayloadAsText();
+                    return switch (msg.getType()) {
+                        case TEXT -> msg.getPayloadAsText();
+                        case PING, PONG -> CONTROL;
+                        case BINARY -> BINARY;
+                    };
+                })
+                .concatMap(text -> {
+                    if (text == CONTROL) return Mono.empty();
+                    if (text == BINARY) return Mono.just(Dispatcher.error(null, new ParleyException(ErrorCode.UNSUPPORTED_FRAME)));
                     return blocking.call(() -> frames.handle(caller, conn, conn.rate, text));
                 })
                 .doOnNext(conn::send)
