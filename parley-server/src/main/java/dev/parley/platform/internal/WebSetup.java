@@ -10,6 +10,7 @@ import org.springframework.boot.web.server.reactive.ConfigurableReactiveWebServe
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.task.support.TaskExecutorAdapter;
+import org.springframework.http.client.ReactorResourceFactory;
 import org.springframework.web.reactive.config.BlockingExecutionConfigurer;
 import org.springframework.web.reactive.config.WebFluxConfigurer;
 
@@ -20,6 +21,17 @@ class WebSetup implements WebFluxConfigurer {
 
     WebSetup(Blocking blocking) {
         this.blocking = blocking;
+    }
+
+    /**
+     * Event loops of this application's own, not Reactor Netty's process-wide ones: closing one Parley instance
+     * (tests run several in one JVM) must not stop the loops another is still serving on.
+     */
+    @Bean
+    ReactorResourceFactory reactorResourceFactory() {
+        ReactorResourceFactory f = new ReactorResourceFactory();
+        f.setUseGlobalResources(false);
+        return f;
     }
 
     @Bean
