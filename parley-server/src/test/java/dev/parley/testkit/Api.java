@@ -57,7 +57,8 @@ public final class Api {
         b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
         try {
             HttpResponse<String> r = HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
-            JsonNode node = r.body() == null || r.body().isBlank() ? null : JSON.readTree(r.body());
+            boolean json = r.headers().firstValue("content-type").map(t -> t.contains("json")).orElse(false);
+            JsonNode node = !json || r.body() == null || r.body().isBlank() ? null : JSON.readTree(r.body());
             return new Response(r.statusCode(), node, r.body());
         } catch (IOException e) {
             throw new IllegalStateException(method + " " + path + " failed", e);
