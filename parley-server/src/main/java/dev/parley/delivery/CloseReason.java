@@ -4,6 +4,7 @@ package dev.parley.delivery;
 public enum CloseReason {
     NORMAL(1000, "bye"),
     GOING_AWAY(1001, "server shutting down"),
+    /** Sent by Netty itself when a frame exceeds the hard limit; listed for the documentation. */
     FRAME_TOO_LARGE(1009, "frame too large"),
     UNAUTHORIZED(4401, "token invalid, expired or revoked"),
     SESSION_REVOKED(4403, "device session revoked"),

@@ -34,7 +34,12 @@ public final class Push {
             ObjectNode node = mapper.createObjectNode();
             node.put("type", type);
             if (id != null) node.put("id", id);
-            if (data != null) node.setAll((ObjectNode) mapper.valueToTree(data));
+            if (data != null) {
+                ObjectNode fields = mapper.valueToTree(data);
+                // A reply's "id" is the client's correlation id; data must not carry a field of that name.
+                if (id != null && fields.has("id")) throw new IllegalStateException("reply data has an 'id' field: " + type);
+                node.setAll(fields);
+            }
             j = mapper.writeValueAsString(node);
             json = j;
         }

@@ -31,7 +31,6 @@ public enum ErrorCode {
     REQUEST_EXISTS(409, "A friend request between you is already pending."),
     CANNOT_BEFRIEND_SELF(400, "You cannot befriend yourself."),
     NOT_FRIENDS(403, "You can only message your friends."),
-    RECIPIENT_UNAVAILABLE(403, "This user cannot receive your request."),
     RATE_LIMITED(429, "Too many requests; slow down."),
     SERVER_FULL(503, "The server holds as many connections as it may."),
     INTERNAL(500, "Internal error.");

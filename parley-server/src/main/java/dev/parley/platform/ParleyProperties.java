@@ -4,7 +4,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
-/** Everything under {@code parley.*} in application.yml; each key has an environment override listed in the README. */
+/** Everything under {@code parley.*} in application.yml; the README lists the keys that have an environment override. */
 @ConfigurationProperties("parley")
 public record ParleyProperties(
         Path dataDir,

@@ -15,7 +15,7 @@ import java.util.List;
 import org.springframework.stereotype.Component;
 
 /**
- * Answers "what changed since my sync token" (docs/adr/0001-sync.md). The token holds the last account event
+ * Answers "what changed since my sync token" (docs/adr/0001-sync-by-sequence-and-lookback.md). The token holds the last account event
  * seen (dense per user, so exact) and the time of the previous sync. Conversations are matched by change time with
  * a look-back, because a transaction stamped before a sync may commit after it; the client ignores conversations
  * whose lastSeq it already has, so the extra ones cost a little bandwidth and never a duplicate.
@@ -38,7 +38,8 @@ public class Sync {
         this.clock = clock;
     }
 
-    private record Token(long eventSeq, long time) {}
+    /** Bound to its user: another user's token, or one from the future (a restored database), is refused. */
+    private record Token(long userId, long eventSeq, long time) {}
 
     public SyncResult sync(Caller caller, String rawToken) {
         long me = caller.userId();
@@ -47,35 +48,41 @@ public class Sync {
             return db.read(tx -> {
                 long seq = events.currentSeq(tx, me);
                 List<ConversationSummary> all = conversations.forUser(tx, me, null);
-                return new SyncResult(encode(new Token(seq, now)), List.of(), all, false, true);
+                return new SyncResult(encode(new Token(me, seq, now)), List.of(), all, false, true);
             });
         }
         Token t = decode(rawToken);
+        if (t.userId() != me) throw invalidToken();
         return db.read(tx -> {
+            if (t.eventSeq() > events.currentSeq(tx, me)) throw invalidToken();
             List<AccountEvent> evs = events.since(tx, me, t.eventSeq(), MAX_EVENTS + 1);
             boolean more = evs.size() > MAX_EVENTS;
             if (more) evs = evs.subList(0, MAX_EVENTS);
             long lastSeq = evs.isEmpty() ? t.eventSeq() : evs.get(evs.size() - 1).seq();
             List<ConversationSummary> moved = conversations.forUser(tx, me, t.time() - LOOKBACK_MILLIS);
             // With more events to come, keep the old time so the next round still covers the same conversations.
-            Token next = new Token(lastSeq, more ? t.time() : now);
+            Token next = new Token(me, lastSeq, more ? t.time() : now);
             return new SyncResult(encode(next), evs, moved, more, false);
         });
     }
 
     static String encode(Token t) {
         return Base64.getUrlEncoder().withoutPadding()
-                .encodeToString(("v1." + t.eventSeq() + "." + t.time()).getBytes(StandardCharsets.US_ASCII));
+                .encodeToString(("v1." + t.userId() + "." + t.eventSeq() + "." + t.time()).getBytes(StandardCharsets.US_ASCII));
     }
 
     static Token decode(String raw) {
         try {
             String s = new String(Base64.getUrlDecoder().decode(raw.trim()), StandardCharsets.US_ASCII);
             String[] p = s.split("\\.");
-            if (p.length != 3 || !"v1".equals(p[0])) throw new IllegalArgumentException();
-            return new Token(Long.parseLong(p[1]), Long.parseLong(p[2]));
+            if (p.length != 4 || !"v1".equals(p[0])) throw new IllegalArgumentException();
+            return new Token(Long.parseLong(p[1]), Long.parseLong(p[2]), Long.parseLong(p[3]));
         } catch (IllegalArgumentException e) {
-            throw new ParleyException(ErrorCode.INVALID_FIELD, "The sync token is not valid; sync without one for a full state.");
+            throw invalidToken();
         }
+    }
+
+    private static ParleyException invalidToken() {
+        return new ParleyException(ErrorCode.INVALID_FIELD, "The sync token is not valid; sync without one for a full state.");
     }
 }

@@ -154,7 +154,13 @@ class DeviceSessions {
         Registration.checkPassword("newPassword", next);
         String stored = db.read(tx -> tx.queryOne("SELECT password_hash FROM users WHERE id = ?", rs -> rs.getString(1), caller.userId()))
                 .orElseThrow(() -> new ParleyException(ErrorCode.UNAUTHORIZED));
-        if (!hasher.verify(current, stored)) throw new ParleyException(ErrorCode.BAD_CREDENTIALS, "The current password is wrong.");
+        // A stolen access token must not allow unlimited guessing: wrong current passwords count like failed logins.
+        String username = db.read(tx -> users.find(tx, caller.userId())).orElseThrow().username();
+        throttle.check(username, "session:" + caller.sessionId());
+        if (!hasher.verify(current, stored)) {
+            throttle.recordFailure(username, "session:" + caller.sessionId());
+            throw new ParleyException(ErrorCode.BAD_CREDENTIALS, "The current password is wrong.");
+        }
         String hash = hasher.hash(next);
         long now = clock.millis();
         List<Long> others = db.write(tx -> {

@@ -44,7 +44,10 @@ class FrameDecoder {
         String id = null;
         try {
             id = optString(n, "id");
-            if (id != null && id.length() > MAX_ID) throw ParleyException.invalid("Field 'id' is longer than " + MAX_ID + " characters.");
+            if (id != null && id.length() > MAX_ID) {
+                id = null; // not echoed: the client gets the error without its over-long id
+                throw ParleyException.invalid("Field 'id' is longer than " + MAX_ID + " characters.");
+            }
             String type = optString(n, "type");
             if (type == null) throw ParleyException.invalid("Field 'type' is required.");
             return switch (type) {

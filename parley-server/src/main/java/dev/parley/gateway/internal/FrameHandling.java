@@ -42,7 +42,7 @@ class FrameHandling {
         }
     }
 
-    /** Best effort to echo the id of a rate-limited frame without paying for a full decode. */
+    /** Best effort to echo the id of a rate-limited frame (decoding is cheap next to the dispatch it skips). */
     private String peekId(String text) {
         try {
             return decoder.decode(text).id();

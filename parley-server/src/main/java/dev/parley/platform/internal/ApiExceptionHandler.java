@@ -69,7 +69,7 @@ class ApiExceptionHandler implements WebExceptionHandler {
                 return error(ErrorCode.INVALID_FIELD, "Field '" + path + "' has the wrong type.");
             }
             if (root instanceof JacksonException) return error(ErrorCode.BAD_JSON, ErrorCode.BAD_JSON.defaultMessage());
-            if (in.getReason() != null && in.getReason().contains("body is missing")) {
+            if (in.getReason() != null && in.getReason().toLowerCase(java.util.Locale.ROOT).contains("body")) {
                 return error(ErrorCode.BAD_JSON, "A JSON request body is required.");
             }
             return error(ErrorCode.INVALID_FIELD, "A parameter is missing or has the wrong type.");
