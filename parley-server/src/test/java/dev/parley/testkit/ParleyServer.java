@@ -15,6 +15,8 @@ import java.util.UUID;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.support.GenericApplicationContext;
+import org.springframework.http.client.ReactorResourceFactory;
 import org.springframework.util.FileSystemUtils;
 
 /**
@@ -53,8 +55,23 @@ public final class ParleyServer {
         props.putAll(extra);
         // As command-line arguments: they outrank application.yml (builder properties would not).
         String[] args = props.entrySet().stream().map(e -> "--" + e.getKey() + "=" + e.getValue()).toArray(String[]::new);
-        this.context = new SpringApplicationBuilder(ParleyApplication.class).run(args);
+        this.context = new SpringApplicationBuilder(ParleyApplication.class)
+                .initializers(ParleyServer::ownEventLoops)
+                .run(args);
         this.port = ((WebServerApplicationContext) context).getWebServer().getPort();
+    }
+
+    /**
+     * By default every Spring context in a JVM serves on Reactor Netty's global event loops, and closing any one
+     * context disposes them: stopping a dedicated server would silently kill the shared ones. Each server here
+     * gets loops of its own instead (the auto-configured factory backs off when this bean exists).
+     */
+    private static void ownEventLoops(ConfigurableApplicationContext context) {
+        ((GenericApplicationContext) context).registerBean(ReactorResourceFactory.class, () -> {
+            ReactorResourceFactory f = new ReactorResourceFactory();
+            f.setUseGlobalResources(false);
+            return f;
+        });
     }
 
     public static synchronized ParleyServer shared(Backend backend) {
