@@ -11,6 +11,7 @@ import dev.parley.platform.ErrorCode;
 import dev.parley.platform.Fields;
 import dev.parley.platform.ParleyException;
 import dev.parley.platform.ParleyProperties;
+import dev.parley.platform.RowMapper;
 import dev.parley.platform.Tx;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -101,8 +102,8 @@ class DeviceSessions {
             Optional<Row> row = tx.queryOne("""
                     SELECT t.session_id, s.user_id, t.used_at, s.revoked_at, s.expires_at
                     FROM refresh_tokens t JOIN device_sessions s ON s.id = t.session_id WHERE t.token_hash = ?""",
-                    rs -> new Row(rs.getLong(1), rs.getLong(2), (Long) rs.getObject(3, Long.class),
-                            rs.getObject(4, Long.class), rs.getLong(5)), hash);
+                    rs -> new Row(rs.getLong(1), rs.getLong(2), RowMapper.nullableLong(rs, 3),
+                            RowMapper.nullableLong(rs, 4), rs.getLong(5)), hash);
             if (row.isEmpty()) throw new ParleyException(ErrorCode.TOKEN_INVALID);
             Row r = row.get();
             if (r.revokedAt() != null) throw new ParleyException(ErrorCode.TOKEN_REVOKED);
