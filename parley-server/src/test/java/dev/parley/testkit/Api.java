@@ -50,9 +50,18 @@ public final class Api {
         return send("DELETE", path, token, null, null);
     }
 
+    /** A GET with a raw {@code Authorization} header value (another scheme, a malformed bearer). */
+    public Response getWithAuthorization(String path, String authorization) {
+        return exchange("GET", path, authorization, null, null);
+    }
+
     public Response send(String method, String path, String token, String body, String contentType) {
+        return exchange(method, path, token == null ? null : "Bearer " + token, body, contentType);
+    }
+
+    private Response exchange(String method, String path, String authorization, String body, String contentType) {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(40));
-        if (token != null) b.header("Authorization", "Bearer " + token);
+        if (authorization != null) b.header("Authorization", authorization);
         if (contentType != null) b.header("Content-Type", contentType);
         b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
         try {

@@ -53,9 +53,12 @@ public final class ParleyServer {
         props.putAll(extra);
         // As command-line arguments: they outrank application.yml (builder properties would not).
         String[] args = props.entrySet().stream().map(e -> "--" + e.getKey() + "=" + e.getValue()).toArray(String[]::new);
+        // Each instance serves on event loops of its own (WebSetup's ReactorResourceFactory), so stopping a
+        // dedicated server does not stop the shared ones in this JVM.
         this.context = new SpringApplicationBuilder(ParleyApplication.class).run(args);
         this.port = ((WebServerApplicationContext) context).getWebServer().getPort();
     }
+
 
     public static synchronized ParleyServer shared(Backend backend) {
         return SHARED.computeIfAbsent(backend, b -> {

@@ -45,7 +45,7 @@ class Profiles {
         if (n < 1 || n > MAX_PAGE) throw ParleyException.invalid("Field 'limit' must be 1 to " + MAX_PAGE + ".");
         String like = q.toLowerCase(Locale.ROOT).replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%";
         String displayLike = q.toLowerCase(Locale.ROOT).replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%";
-        String cursor = after == null ? "" : after;
+        String cursor = after == null ? "" : Fields.checkText("after", after); // PostgreSQL text refuses U+0000
         List<UserSummary> rows = db.read(tx -> tx.query("""
                 SELECT id, username, display_name FROM users
                 WHERE (username LIKE ? ESCAPE '\\' OR lower(display_name) LIKE ? ESCAPE '\\') AND username > ?

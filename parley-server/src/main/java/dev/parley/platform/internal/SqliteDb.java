@@ -11,13 +11,16 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.sqlite.Function;
 import org.sqlite.SQLiteConfig;
+import org.sqlite.SQLiteConnection;
 import org.sqlite.SQLiteDataSource;
 
 /**
@@ -63,9 +66,30 @@ public final class SqliteDb implements Db, AutoCloseable {
         c.enforceForeignKeys(true);
         c.setBusyTimeout(10_000);
         c.setReadOnly(readOnly);
-        SQLiteDataSource ds = new SQLiteDataSource(c);
+        SQLiteDataSource ds = new SQLiteDataSource(c) {
+            @Override
+            public SQLiteConnection getConnection(String username, String password) throws SQLException {
+                SQLiteConnection conn = super.getConnection(username, password);
+                // One instance per connection: the driver synchronizes calls on the function object.
+                Function.create(conn, "lower", new UnicodeLower(), 1, Function.FLAG_DETERMINISTIC);
+                return conn;
+            }
+        };
         ds.setUrl(url);
         return ds;
+    }
+
+    /**
+     * Replaces SQLite's built-in lower(), which folds only ASCII, so that case-insensitive matching (user search
+     * lower-cases its query in Java) treats "É" like "é" here as PostgreSQL does.
+     */
+    private static final class UnicodeLower extends Function {
+        @Override
+        protected void xFunc() throws SQLException {
+            String v = value_text(0);
+            if (v == null) result();
+            else result(v.toLowerCase(Locale.ROOT));
+        }
     }
 
     @Override
