@@ -13,7 +13,12 @@ import reactor.core.scheduler.Schedulers;
 public class Blocking implements AutoCloseable {
     private final ExecutorService executor = Executors.newThreadPerTaskExecutor(
             Thread.ofVirtual().name("parley-vt-", 0).factory());
-    private final Scheduler scheduler = Schedulers.fromExecutorService(executor, "parley-vt");
+    /**
+     * fromExecutor, not fromExecutorService: a cancelled subscription (a client that hung up) must not interrupt
+     * the virtual thread, which would close a PostgreSQL socket mid-transaction and throw the connection away.
+     * The work finishes; its answer is dropped.
+     */
+    private final Scheduler scheduler = Schedulers.fromExecutor(executor);
 
     public <T> Mono<T> call(Callable<T> work) {
         return Mono.fromCallable(work).subscribeOn(scheduler);
