@@ -1,0 +1,89 @@
+package dev.parley.bench;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * idle: ramp N authenticated WebSocket connections spread over several generator processes, hold them, measure
+ * the server's heap, RSS, kernel socket memory and heartbeat CPU per connection.
+ * reconnect: then drop every connection at once and time until each is back, authenticated and synced.
+ */
+final class ConnectionScenarios {
+    record Result(int connections, double loginsPerSecond, double rampSeconds, long baseHeapKib, long heapKib,
+                  long baseRssKib, long rssKib, long baseSockKib, long sockKib, double holdSeconds, double serverCpuSeconds,
+                  double stormSeconds, double generatorCpuSeconds, int unexpectedCloses) {}
+
+    private ConnectionScenarios() {}
+
+    static Result run(ServerProcess server, int connections, int processes, int ramp, int holdSeconds, boolean storm,
+                      Path workDir, Path benchJar) throws Exception {
+        Accounts.Created created = new Accounts(server.port).create("conn", connections, 8);
+        Path tokens = workDir.resolve("tokens-" + server.database + ".txt");
+        Files.write(tokens, created.users().stream().map(Accounts.User::token).toList());
+
+        long baseHeap = server.heapUsedAfterGcKib();
+        long baseRss = server.rssKib();
+        long baseSock = KernelSockets.tcpMemKib();
+
+        List<Process> workers = new ArrayList<>();
+        List<BufferedReader> outs = new ArrayList<>();
+        List<PrintWriter> ins = new ArrayList<>();
+        long t0 = System.nanoTime();
+        int per = (connections + processes - 1) / processes;
+        for (int p = 0; p < processes; p++) {
+            int from = p * per, to = Math.min(connections, from + per);
+            if (from >= to) break;
+            Process w = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-Xmx1g", "--enable-native-access=ALL-UNNAMED", "-jar", benchJar.toString(), "worker", tokens.toString(), Integer.toString(from), Integer.toString(to), Integer.toString(server.port),
+                    "250", Integer.toString(Math.max(1, ramp / processes)), "25")
+                    .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+            workers.add(w);
+            outs.add(new BufferedReader(new InputStreamReader(w.getInputStream())));
+            ins.add(new PrintWriter(w.getOutputStream(), true));
+        }
+        for (BufferedReader r : outs) expect(r, "OPEN");
+        double rampSeconds = (System.nanoTime() - t0) / 1e9;
+        System.out.printf("%d connections open in %.1f s%n", connections, rampSeconds);
+
+        long cpu0 = server.cpuNanos();
+        long h0 = System.nanoTime();
+        Thread.sleep(holdSeconds * 1000L);
+        double held = (System.nanoTime() - h0) / 1e9;
+        double serverCpu = (server.cpuNanos() - cpu0) / 1e9;
+        long heap = server.heapUsedAfterGcKib();
+        long rss = server.rssKib();
+        long sock = KernelSockets.tcpMemKib();
+
+        double stormSeconds = Double.NaN;
+        if (storm) {
+            for (PrintWriter in : ins) in.println("DROP");
+            double worst = 0;
+            for (BufferedReader r : outs) worst = Math.max(worst, Long.parseLong(expect(r, "CAUGHTUP")) / 1e9);
+            stormSeconds = worst;
+        }
+        double genCpu = 0;
+        int unexpected = 0;
+        for (int i = 0; i < workers.size(); i++) {
+            ins.get(i).println("QUIT");
+            String[] cpu = expect(outs.get(i), "CPU").split(" ");
+            genCpu += Long.parseLong(cpu[0]) / 1e9;
+            unexpected += Integer.parseInt(cpu[1]);
+            workers.get(i).waitFor();
+        }
+        return new Result(connections, created.loginsPerSecond(), rampSeconds, baseHeap, heap, baseRss, rss, baseSock, sock,
+                held, serverCpu, stormSeconds, genCpu, unexpected);
+    }
+
+    /** Reads lines until one starts with {@code word}; returns the rest of it. */
+    private static String expect(BufferedReader r, String word) throws Exception {
+        for (String line; (line = r.readLine()) != null; ) {
+            if (line.startsWith(word)) return line.substring(word.length()).trim();
+        }
+        throw new IllegalStateException("generator process ended before " + word);
+    }
+}

@@ -1,0 +1,112 @@
+package dev.parley.bench;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A generator process holding a slice of the connections (one process may open at most ~20,000 files here).
+ * Driven by its coordinator over stdin/stdout, one word a line:
+ * <pre>
+ *   out: OPEN n          every connection of the slice has its hello and its first sync answer
+ *   in:  DROP            drop every connection at once, reconnect each with its token, sync from its token
+ *   out: CAUGHTUP nanos  time from the drop until the last connection had its sync answer
+ *   in:  QUIT            close all, print CPU nanos, exit
+ * </pre>
+ * Connections send a {@code ping} every heartbeat interval, as real clients do, spread over the interval.
+ */
+public final class Worker {
+    public static void main(String[] args) throws Exception {
+        Path tokensFile = Path.of(args[0]);
+        int from = Integer.parseInt(args[1]);
+        int to = Integer.parseInt(args[2]);
+        int port = Integer.parseInt(args[3]);
+        int spread = Integer.parseInt(args[4]);
+        int rampPerSecond = Integer.parseInt(args[5]);
+        int heartbeatSeconds = Integer.parseInt(args[6]);
+        List<String> tokens = Files.readAllLines(tokensFile).subList(from, to);
+        int n = tokens.size();
+
+        WsClients.Conn[] conns = new WsClients.Conn[n];
+        String[] syncTokens = new String[n];
+        AtomicInteger ready = new AtomicInteger();
+        CountDownLatch[] round = {new CountDownLatch(n)};
+        AtomicInteger closedUnexpectedly = new AtomicInteger();
+        WsClients.Listener listener = new WsClients.Listener() {
+            @Override
+            public void onText(WsClients.Conn c, String text) {
+                if (text.startsWith("{\"type\":\"hello\"")) {
+                    String t = syncTokens[c.tag];
+                    c.send(t == null ? "{\"type\":\"sync\",\"id\":\"s\"}" : "{\"type\":\"sync\",\"id\":\"s\",\"token\":\"" + t + "\"}");
+                } else if (text.startsWith("{\"type\":\"sync\"")) {
+                    int i = text.indexOf("\"token\":\"");
+                    syncTokens[c.tag] = text.substring(i + 9, text.indexOf('"', i + 9));
+                    ready.incrementAndGet();
+                    round[0].countDown();
+                } else if (text.startsWith("{\"type\":\"error\"")) {
+                    System.err.println("worker error frame: " + text);
+                }
+            }
+
+            @Override
+            public void onClose(WsClients.Conn c, int code) {
+                if (code != 1006 && code != 1000) closedUnexpectedly.incrementAndGet();
+            }
+        };
+
+        try (WsClients clients = new WsClients("127.0.0.1", port, 2)) {
+            connectAll(clients, conns, tokens, from, spread, rampPerSecond, listener);
+            round[0].await();
+            System.out.println("OPEN " + n);
+            System.out.flush();
+
+            ScheduledExecutorService beat = Executors.newSingleThreadScheduledExecutor();
+            long periodMicros = Math.max(1, heartbeatSeconds * 1_000_000L / Math.max(1, n));
+            AtomicInteger next = new AtomicInteger();
+            beat.scheduleAtFixedRate(() -> conns[Math.floorMod(next.getAndIncrement(), n)].send("{\"type\":\"ping\"}"),
+                    periodMicros, periodMicros, TimeUnit.MICROSECONDS);
+
+            BufferedReader in = new BufferedReader(new InputStreamReader(System.in));
+            for (String line; (line = in.readLine()) != null; ) {
+                if (line.equals("DROP")) {
+                    long t0 = System.nanoTime();
+                    round[0] = new CountDownLatch(n);
+                    for (WsClients.Conn c : conns) c.abort();
+                    connectAll(clients, conns, tokens, from, spread, Integer.MAX_VALUE, listener);
+                    round[0].await();
+                    System.out.println("CAUGHTUP " + (System.nanoTime() - t0));
+                    System.out.flush();
+                } else if (line.equals("QUIT")) {
+                    break;
+                }
+            }
+            beat.shutdownNow();
+            for (WsClients.Conn c : conns) c.abort();
+        }
+        long cpu = ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
+        System.out.println("CPU " + cpu + " " + closedUnexpectedly.get());
+        System.out.flush();
+    }
+
+    private static void connectAll(WsClients clients, WsClients.Conn[] conns, List<String> tokens, int from, int spread,
+                                   int perSecond, WsClients.Listener listener) throws InterruptedException {
+        long start = System.nanoTime();
+        for (int i = 0; i < conns.length; i++) {
+            conns[i] = new WsClients.Conn(i);
+            clients.connect(conns[i], tokens.get(i), WsClients.sourceAddress(from + i, spread), listener);
+            if (perSecond != Integer.MAX_VALUE) {
+                long due = start + (long) ((i + 1) * 1e9 / perSecond);
+                long wait = due - System.nanoTime();
+                if (wait > 0) TimeUnit.NANOSECONDS.sleep(wait);
+            }
+        }
+    }
+}
