@@ -49,9 +49,11 @@ function Shell({ me, onMe, onLoggedOut }: { me: UserSummary; onMe: (u: UserSumma
   const [peer, setPeer] = useState<UserSummary | null>(null);
   const tRef = useRef(t);
   tRef.current = t;
+  const loggedOut = useRef(onLoggedOut);
+  loggedOut.current = onLoggedOut;
 
   useEffect(() => {
-    client.onRevoked = () => { api.clear(); onLoggedOut(); };
+    client.onRevoked = () => { api.clear(); loggedOut.current(); };
     client.onIncoming = (m, conv) => {
       if (!document.hidden || typeof Notification === 'undefined' || Notification.permission !== 'granted') return;
       const name = conv ? displayName(conv.summary.peer) : '';
@@ -64,7 +66,7 @@ function Shell({ me, onMe, onLoggedOut }: { me: UserSummary; onMe: (u: UserSumma
     const online = () => client.reconnectNow();
     window.addEventListener('online', online);
     return () => { window.removeEventListener('online', online); client.stop(); };
-  }, [client, onLoggedOut]);
+  }, [client]);
 
   const unread = client.unreadTotal();
   useEffect(() => {

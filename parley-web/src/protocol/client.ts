@@ -222,7 +222,8 @@ export class ChatClient {
   }
 
   private handleFrame(f: Frame): void {
-    if (f.id && this.waiters.has(f.id)) {
+    // Replies echo our string id ("c1", ...); message pushes carry a numeric message id, never a waiter's.
+    if (typeof f.id === 'string' && this.waiters.has(f.id)) {
       const w = this.waiters.get(f.id)!;
       this.waiters.delete(f.id);
       clearTimeout(w.timer);

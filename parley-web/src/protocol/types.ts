@@ -15,7 +15,7 @@ export interface SessionView { id: number; deviceName?: string | null; createdAt
 export interface UserPage { items: UserSummary[]; next?: string | null }
 
 /** Any frame: a type plus fields. */
-export interface Frame { type: string; id?: string; [k: string]: unknown }
+export interface Frame { type: string; id?: string | number; [k: string]: unknown }
 
 export class ApiError extends Error {
   constructor(readonly status: number, readonly code: string, message: string) { super(message); }
