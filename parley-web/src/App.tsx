@@ -10,6 +10,8 @@ import { ConversationList } from './ui/ConversationList';
 import { PrefsContext, usePrefsState } from './ui/Prefs';
 import { Settings } from './ui/Settings';
 import { Avatar, displayName } from './ui/common';
+import { ChatIcon, ContactsIcon, SettingsIcon } from './ui/icons';
+import type { ReactNode } from 'react';
 
 type Boot = { state: 'loading' } | { state: 'out' } | { state: 'in'; me: UserSummary };
 
@@ -82,22 +84,22 @@ function Shell({ me, onMe, onLoggedOut }: { me: UserSummary; onMe: (u: UserSumma
   function openPeer(u: UserSummary) { setPeer(u); setView('chats'); }
 
   const activePeer = peer ? (client.conversationWith(peer.id)?.summary.peer ?? peer) : null;
-  const nav: { v: View; label: string; icon: string }[] = [
-    { v: 'chats', label: t('nav.chats'), icon: '💬' },
-    { v: 'contacts', label: t('nav.contacts'), icon: '👥' },
-    { v: 'settings', label: t('nav.settings'), icon: '⚙' },
+  const nav: { v: View; label: string; icon: ReactNode }[] = [
+    { v: 'chats', label: t('nav.chats'), icon: <ChatIcon /> },
+    { v: 'contacts', label: t('nav.contacts'), icon: <ContactsIcon /> },
+    { v: 'settings', label: t('nav.settings'), icon: <SettingsIcon /> },
   ];
   const showChat = view === 'chats' && activePeer;
 
   return (
-    <div className={`shell view-${view}${showChat ? ' has-chat' : ''}`}>
+    <div className={`shell view-${view}${showChat ? ' has-chat' : ''}`} data-status={client.status} data-transport={client.transportKind}>
       <a className="skip-link" href="#main">{t('chat.messages')}</a>
       <nav className="rail" aria-label={t('nav.main')}>
         <span className="rail-avatar" title={displayName(me)}><Avatar user={me} size={36} /></span>
         {nav.map(n => (
           <button key={n.v} type="button" className={'rail-item' + (view === n.v ? ' active' : '')} aria-current={view === n.v ? 'page' : undefined}
             onClick={() => setView(n.v)} aria-label={n.label + (n.v === 'chats' && unread ? ` (${unread})` : '')}>
-            <span className="rail-icon" aria-hidden="true">{n.icon}</span>
+            <span className="rail-icon">{n.icon}</span>
             <span className="rail-label">{n.label}</span>
             {n.v === 'chats' && unread > 0 && <span className="badge rail-badge" aria-hidden="true">{unread > 99 ? '99+' : unread}</span>}
           </button>

@@ -200,12 +200,40 @@ describe('ChatClient', () => {
     for (let i = 0; i < WS_FAILURES_BEFORE_LONGPOLL; i++) {
       expect(conns[i].kind).toBe('websocket');
       conns[i].drop(1006, false);
-      await vi.advanceTimersByTimeAsync(60_000);
+      await vi.advanceTimersByTimeAsync(5_000);
     }
     expect(conns[WS_FAILURES_BEFORE_LONGPOLL].kind).toBe('longpoll');
     conns[WS_FAILURES_BEFORE_LONGPOLL].open(); await settle();
     expect(client.status).toBe('online');
     expect(client.transportKind).toBe('longpoll');
+    client.stop();
+  });
+
+  it('counts connections that open but never say hello as failures', async () => {
+    const { client, conns } = setup();
+    client.start(); await settle();
+    for (let i = 0; i < WS_FAILURES_BEFORE_LONGPOLL; i++) {
+      conns[i].ev.onOpen();
+      if (i === 0) { await vi.advanceTimersByTimeAsync(15_001); } else { conns[i].drop(1006, true); }
+      await vi.advanceTimersByTimeAsync(5_000);
+    }
+    expect(conns.map(c => c.kind)).toEqual(['websocket', 'websocket', 'websocket', 'longpoll']);
+    client.stop();
+  });
+
+  it('stays on the WebSocket while it works, and backs off between attempts', async () => {
+    const { client, conns } = setup();
+    client.start(); await settle();
+    conns[0].open(); await settle();
+    for (let i = 0; i < 5; i++) {
+      conns[conns.length - 1].drop(1006, true);
+      await vi.advanceTimersByTimeAsync(200);
+      const before = conns.length;
+      await vi.advanceTimersByTimeAsync(5_000);
+      expect(conns.length).toBe(before + 1);
+      conns[conns.length - 1].open(); await settle();
+    }
+    expect(conns.every(c => c.kind === 'websocket')).toBe(true);
     client.stop();
   });
 

@@ -54,6 +54,7 @@ export class ChatClient {
   private listeners = new Set<() => void>();
   private transport: Transport | null = null;
   private gen = 0;
+  private helloGen = -1;
   private stopped = false;
   private attempt = 0;
   private wsFailures = 0;
@@ -140,10 +141,22 @@ export class ChatClient {
       onFrame: (f) => { if (gen === this.gen) this.handleFrame(f); },
       onClose: (code, opened) => this.handleClose(gen, code, opened),
     });
+    // A connection that never says hello is as good as none.
+    setTimeout(() => {
+      if (gen === this.gen && this.helloGen !== gen) {
+        this.transport?.close();
+        this.handleClose(gen, 1006, true);
+      }
+    }, this.opts.requestTimeoutMs);
   }
 
+  /**
+   * opened: whether the transport opened. A connection counts as working only once hello arrived (a proxy may
+   * accept the upgrade and then drop it), so the long-poll fallback counts attempts that never said hello.
+   */
   private handleClose(gen: number, code: number, opened: boolean): void {
     if (gen !== this.gen) return;
+    const worked = opened && this.helloGen === gen;
     this.gen++;
     this.transport = null;
     this.stopHeartbeat();
@@ -155,7 +168,7 @@ export class ChatClient {
       this.api.refresh().then(() => this.connect(), () => this.scheduleReconnect());
       return;
     }
-    if (!opened && this.transportKind === 'websocket') {
+    if (!worked && this.transportKind === 'websocket') {
       this.wsFailures++;
       if (this.wsFailures >= WS_FAILURES_BEFORE_LONGPOLL) this.useLongPoll = true;
     }
@@ -179,6 +192,7 @@ export class ChatClient {
   }
 
   private onHello(h: Hello): void {
+    this.helloGen = this.gen;
     this.attempt = 0;
     if (this.transportKind === 'websocket') this.wsFailures = 0;
     this.setStatus('online');

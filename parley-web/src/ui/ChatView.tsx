@@ -4,6 +4,7 @@ import type { PendingSend } from '../protocol/pending';
 import type { Message, UserSummary } from '../protocol/types';
 import { errorText, useI18n } from '../i18n';
 import { Linkified } from '../linkify';
+import { BackIcon, SendIcon, SmileIcon } from './icons';
 import { Avatar, EMOJIS, clockTime, dayKey, dayLabel, displayName } from './common';
 
 const MAX_CHARS = 8000;
@@ -104,7 +105,7 @@ export function ChatView({ client, peer, onBack }: { client: ChatClient; peer: U
     <section className="chat-pane" aria-label={name}>
       <header className="pane-header chat-header">
         <button type="button" className="icon-button back" onClick={onBack} aria-label={t('chat.back')}>
-          <span aria-hidden="true">‹</span>
+          <BackIcon />
         </button>
         <Avatar user={peer} size={36} />
         <div className="chat-title">
@@ -213,7 +214,7 @@ function Composer({ onSend }: { onSend: (text: string) => void }) {
       <div className="emoji-wrap">
         <button type="button" className="icon-button" aria-label={t('chat.emoji')} aria-expanded={emojiOpen} aria-haspopup="true"
           onClick={() => setEmojiOpen(o => !o)}>
-          <span aria-hidden="true">☺</span>
+          <SmileIcon />
         </button>
         {emojiOpen && (
           <div className="emoji-picker" role="dialog" aria-label={t('chat.emojiPicker')}
@@ -230,7 +231,7 @@ function Composer({ onSend }: { onSend: (text: string) => void }) {
       <span id="composer-hint" className="sr-only">{t('chat.hint')}</span>
       {tooLong && <span className="form-error small" role="alert">{t('chat.tooLong')}</span>}
       <button type="submit" className="primary send" disabled={!text.trim() || tooLong} aria-label={t('chat.send')}>
-        <span aria-hidden="true">➤</span>
+        <SendIcon />
       </button>
     </form>
   );

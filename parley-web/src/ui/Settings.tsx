@@ -4,6 +4,7 @@ import type { SessionView, UserSummary } from '../protocol/types';
 import { errorText, useI18n } from '../i18n';
 import { LanguagePicker, usePrefs, type Theme } from './Prefs';
 import { shortTime } from './common';
+import { DeviceIcon } from './icons';
 
 export function Settings({ client, me, onMe, onLogout }: {
   client: ChatClient; me: UserSummary; onMe: (u: UserSummary) => void; onLogout: () => void;
@@ -92,7 +93,7 @@ export function Settings({ client, me, onMe, onLogout }: {
           <ul className="people" aria-label={t('settings.sessions')}>
             {sessions.map(s => (
               <li key={s.id} className="person">
-                <span className="device-icon" aria-hidden="true">▭</span>
+                <span className="device-icon"><DeviceIcon /></span>
                 <span className="person-name">
                   <strong>{s.deviceName || t('settings.unknownDevice')}</strong>
                   <span className="muted small">{s.current ? t('settings.thisDevice') : t('settings.lastSeen', { time: shortTime(s.lastSeenAt, lang) })}</span>
