@@ -168,7 +168,8 @@ export class ChatClient {
       this.api.refresh().then(() => this.connect(), () => this.scheduleReconnect());
       return;
     }
-    if (!worked && this.transportKind === 'websocket') {
+    // Only failures while the browser believes it is online say "WebSockets do not get through here".
+    if (!worked && this.transportKind === 'websocket' && globalThis.navigator?.onLine !== false) {
       this.wsFailures++;
       if (this.wsFailures >= WS_FAILURES_BEFORE_LONGPOLL) this.useLongPoll = true;
     }
