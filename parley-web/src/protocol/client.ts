@@ -52,6 +52,7 @@ export class ChatClient {
   onRevoked: () => void = () => {};
 
   private listeners = new Set<() => void>();
+  private peers = new Map<number, UserSummary>();
   private transport: Transport | null = null;
   private gen = 0;
   private helloGen = -1;
@@ -453,6 +454,11 @@ export class ChatClient {
 
   // ---- sending ------------------------------------------------------------------------------------------------
 
+  /** Profiles the UI knows (e.g. a friend opened from Contacts), to name a conversation a first send opens. */
+  rememberPeer(u: UserSummary): void {
+    this.peers.set(u.id, u);
+  }
+
   /** Queues a message (shown at once as pending) and sends it when connected. */
   send(peerId: number, text: string): PendingSend {
     const conv = this.conversationWith(peerId);
@@ -516,7 +522,19 @@ export class ChatClient {
       clientMsgId: p.clientMsgId, text: p.text, sentAt: ack.sentAt,
     };
     this.pending.remove(p.clientMsgId);
-    const conv = this.conversations.get(ack.conversationId);
+    let conv = this.conversations.get(ack.conversationId);
+    const peer = this.peers.get(p.peerId);
+    if (!conv && ack.seq === 1 && peer) {
+      // This send opened the conversation: it holds exactly this message.
+      conv = {
+        summary: { id: ack.conversationId, kind: 'direct', peer, lastSeq: 0, readSeq: 0, unread: 0, lastActivityAt: ack.sentAt },
+        lastMessage: null,
+      };
+      this.conversations.set(ack.conversationId, conv);
+      const log = this.log(ack.conversationId);
+      log.loaded = true;
+      log.hasOlder = false;
+    }
     if (!conv) {
       this.scheduleListRefresh();
     } else {

@@ -29,6 +29,7 @@ export function ChatView({ client, peer, onBack }: { client: ChatClient; peer: U
   const lastKey = useRef<string>('');
   const name = displayName(peer);
 
+  useEffect(() => { client.rememberPeer(peer); }, [client, peer]);
   useEffect(() => {
     atBottom.current = true;
     setShowNew(false);

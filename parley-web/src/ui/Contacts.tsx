@@ -61,7 +61,7 @@ export function Contacts({ client, onMessage }: { client: ChatClient; onMessage:
           <label htmlFor="user-search" className="card-title">{t('contacts.search')}</label>
           <div className="row">
             <input id="user-search" type="search" value={q} onChange={e => setQ(e.target.value)} placeholder={t('contacts.searchPlaceholder')} />
-            <button type="submit" className="primary">{t('contacts.search')}</button>
+            <button type="submit" className="primary">{t('contacts.go')}</button>
           </div>
           {message && <p className={message.error ? 'form-error' : 'form-ok'} role={message.error ? 'alert' : 'status'}>{message.text}</p>}
           {results && (
