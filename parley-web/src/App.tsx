@@ -70,6 +70,13 @@ function Shell({ me, onMe, onLoggedOut }: { me: UserSummary; onMe: (u: UserSumma
     return () => { window.removeEventListener('online', online); client.stop(); };
   }, [client]);
 
+  const [incoming, setIncoming] = useState(0);
+  useEffect(() => {
+    let live = true;
+    api.friendRequests('incoming').then(r => { if (live) setIncoming(r.filter(x => x.status === 'pending').length); }, () => {});
+    return () => { live = false; };
+  }, [client.contactsVersion]);
+
   const unread = client.unreadTotal();
   useEffect(() => {
     document.title = unread > 0 ? `(${unread}) Parley` : 'Parley';
@@ -93,15 +100,16 @@ function Shell({ me, onMe, onLoggedOut }: { me: UserSummary; onMe: (u: UserSumma
 
   return (
     <div className={`shell view-${view}${showChat ? ' has-chat' : ''}`} data-status={client.status} data-transport={client.transportKind}>
-      <a className="skip-link" href="#main">{t('chat.messages')}</a>
+      <a className="skip-link" href="#main">{t('nav.skip')}</a>
       <nav className="rail" aria-label={t('nav.main')}>
         <span className="rail-avatar" title={displayName(me)}><Avatar user={me} size={36} /></span>
         {nav.map(n => (
           <button key={n.v} type="button" className={'rail-item' + (view === n.v ? ' active' : '')} aria-current={view === n.v ? 'page' : undefined}
-            onClick={() => setView(n.v)} aria-label={n.label + (n.v === 'chats' && unread ? ` (${unread})` : '')}>
+            onClick={() => setView(n.v)} aria-label={n.label + (n.v === 'chats' && unread ? ` (${unread})` : '') + (n.v === 'contacts' && incoming ? ` (${incoming})` : '')}>
             <span className="rail-icon">{n.icon}</span>
             <span className="rail-label">{n.label}</span>
             {n.v === 'chats' && unread > 0 && <span className="badge rail-badge" aria-hidden="true">{unread > 99 ? '99+' : unread}</span>}
+            {n.v === 'contacts' && incoming > 0 && <span className="badge rail-badge" aria-hidden="true">{incoming}</span>}
           </button>
         ))}
       </nav>

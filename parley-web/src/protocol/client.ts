@@ -56,6 +56,7 @@ export class ChatClient {
   private transport: Transport | null = null;
   private gen = 0;
   private helloGen = -1;
+  private authRetries = 0;
   private stopped = false;
   private attempt = 0;
   private wsFailures = 0;
@@ -166,7 +167,12 @@ export class ChatClient {
     this.setStatus('offline');
     if (code === 4403) { this.stopped = true; this.onRevoked(); return; }
     if (code === 4401) {
-      this.api.refresh().then(() => this.connect(), () => this.scheduleReconnect());
+      // Token refused: refresh and reconnect at once, but only once in a row (then back off like any failure).
+      if (this.authRetries++ === 0) {
+        this.api.refresh().then(() => this.connect(), () => this.scheduleReconnect());
+      } else {
+        this.api.refresh().then(() => this.scheduleReconnect(), () => this.scheduleReconnect());
+      }
       return;
     }
     // Only failures while the browser believes it is online say "WebSockets do not get through here".
@@ -195,6 +201,7 @@ export class ChatClient {
 
   private onHello(h: Hello): void {
     this.helloGen = this.gen;
+    this.authRetries = 0;
     this.attempt = 0;
     if (this.transportKind === 'websocket') this.wsFailures = 0;
     this.setStatus('online');

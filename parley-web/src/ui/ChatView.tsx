@@ -102,6 +102,7 @@ export function ChatView({ client, peer, onBack }: { client: ChatClient; peer: U
   }
 
   let lastDay = '';
+  let lastSender: number | null = null;
   return (
     <section className="chat-pane" aria-label={name}>
       <header className="pane-header chat-header">
@@ -122,13 +123,16 @@ export function ChatView({ client, peer, onBack }: { client: ChatClient; peer: U
           const when = r.kind === 'msg' ? r.m.sentAt : r.p.createdAt;
           const dk = dayKey(when);
           const sep = dk !== lastDay ? <div className="day-sep" role="separator"><span>{dayLabel(when, lang, t('chat.today'), t('chat.yesterday'))}</span></div> : null;
+          const sender = r.kind === 'msg' ? r.m.senderId : client.me.id;
+          const first = sep !== null || sender !== lastSender;
           lastDay = dk;
+          lastSender = sender;
           return (
             <Fragment key={r.key}>
               {sep}
               {r.kind === 'msg'
-                ? <Bubble text={r.m.text} mine={r.mine} time={clockTime(r.m.sentAt, lang)} status={r.mine ? 'sent' : undefined} />
-                : <Bubble text={r.p.text} mine time={clockTime(r.p.createdAt, lang)} status={r.p.status}
+                ? <Bubble first={first} text={r.m.text} mine={r.mine} time={clockTime(r.m.sentAt, lang)} status={r.mine ? 'sent' : undefined} />
+                : <Bubble first={first} text={r.p.text} mine time={clockTime(r.p.createdAt, lang)} status={r.p.status}
                     error={r.p.error ? errorText(t, { code: r.p.error }) : undefined}
                     onRetry={() => client.retry(r.p.clientMsgId)} onDiscard={() => client.discard(r.p.clientMsgId)} />}
             </Fragment>
@@ -143,13 +147,13 @@ export function ChatView({ client, peer, onBack }: { client: ChatClient; peer: U
   );
 }
 
-function Bubble({ text, mine, time, status, error, onRetry, onDiscard }: {
-  text: string; mine: boolean; time: string; status?: 'sent' | 'pending' | 'failed'; error?: string;
+function Bubble({ first, text, mine, time, status, error, onRetry, onDiscard }: {
+  first: boolean; text: string; mine: boolean; time: string; status?: 'sent' | 'pending' | 'failed'; error?: string;
   onRetry?: () => void; onDiscard?: () => void;
 }) {
   const { t } = useI18n();
   return (
-    <div className={`msg ${mine ? 'mine' : 'theirs'} ${status ?? ''}`} data-status={status}>
+    <div className={`msg ${mine ? 'mine' : 'theirs'} ${status ?? ''}${first ? ' first' : ''}`} data-status={status}>
       <div className="bubble">
         <p className="msg-text"><Linkified text={text} /></p>
         <span className="msg-meta">
