@@ -23,8 +23,9 @@ export function ChatView({ client, peer, onBack }: { client: ChatClient; peer: U
   const pending = client.pendingFor(peer.id);
   const scroller = useRef<HTMLDivElement>(null);
   const atBottom = useRef(true);
-  const anchor = useRef<{ height: number; top: number } | null>(null);
+  const anchor = useRef<{ height: number; top: number; firstKey: string } | null>(null);
   const [loadingOlder, setLoadingOlder] = useState(false);
+  const loadingRef = useRef(false);
   const [showNew, setShowNew] = useState(false);
   const lastKey = useRef<string>('');
   const name = displayName(peer);
@@ -53,13 +54,15 @@ export function ChatView({ client, peer, onBack }: { client: ChatClient; peer: U
     ...pending.map(p => ({ kind: 'pending' as const, key: `p${p.clientMsgId}`, p })),
   ];
   const newestKey = rows.length ? rows[rows.length - 1].key : '';
+  const oldestKey = rows.length ? rows[0].key : '';
   const newestMine = rows.length ? (rows[rows.length - 1].kind === 'pending' || (rows[rows.length - 1] as { mine?: boolean }).mine) : false;
 
   // Keep the view still when older messages are prepended; follow new ones only when at the bottom.
   useLayoutEffect(() => {
     const el = scroller.current;
     if (!el) return;
-    if (anchor.current) {
+    // Only once the older page is rendered (the first row changed): keep the same content under the eyes.
+    if (anchor.current && oldestKey !== anchor.current.firstKey) {
       el.scrollTop = anchor.current.top + (el.scrollHeight - anchor.current.height);
       anchor.current = null;
     }
@@ -80,15 +83,17 @@ export function ChatView({ client, peer, onBack }: { client: ChatClient; peer: U
 
   async function loadOlder() {
     const el = scroller.current;
-    if (!el || !log || convId === undefined || loadingOlder || !log.hasOlder || !log.loaded) return;
+    if (!el || !log || convId === undefined || loadingRef.current || !log.hasOlder || !log.loaded) return;
+    loadingRef.current = true;
     setLoadingOlder(true);
     try {
-      anchor.current = { height: el.scrollHeight, top: el.scrollTop };
+      anchor.current = { height: el.scrollHeight, top: el.scrollTop, firstKey: oldestKey };
       const n = await client.loadOlder(convId);
       if (n === 0) anchor.current = null;
     } catch {
       anchor.current = null;
     } finally {
+      loadingRef.current = false;
       setLoadingOlder(false);
     }
   }
@@ -118,7 +123,6 @@ export function ChatView({ client, peer, onBack }: { client: ChatClient; peer: U
       <div className="messages" ref={scroller} onScroll={onScroll} role="log" aria-live="polite" aria-label={t('chat.messages')} tabIndex={0}>
         {log && log.loaded && !log.hasOlder && <p className="beginning">{t('chat.beginning')}</p>}
         {convId === undefined && <p className="beginning">{t('chat.beginning')}</p>}
-        {loadingOlder && <p className="loading-older" role="status">{t('chat.loadingOlder')}</p>}
         {rows.map(r => {
           const when = r.kind === 'msg' ? r.m.sentAt : r.p.createdAt;
           const dk = dayKey(when);
@@ -139,6 +143,7 @@ export function ChatView({ client, peer, onBack }: { client: ChatClient; peer: U
           );
         })}
       </div>
+      {loadingOlder && <p className="loading-older" role="status">{t('chat.loadingOlder')}</p>}
       {showNew && (
         <button type="button" className="new-messages" onClick={scrollToBottom}>{t('chat.newMessages')} ↓</button>
       )}

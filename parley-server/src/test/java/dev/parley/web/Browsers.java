@@ -3,6 +3,8 @@ package dev.parley.web;
 import com.microsoft.playwright.Browser;
 import com.microsoft.playwright.BrowserType;
 import com.microsoft.playwright.Playwright;
+import dev.parley.testkit.Backend;
+import dev.parley.testkit.ParleyServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -18,8 +20,26 @@ final class Browsers {
     static final Path SCREENSHOTS = Paths.get("target", "e2e-screenshots");
     private static Playwright playwright;
     private static Browser browser;
+    private static ParleyServer server;
 
     private Browsers() {}
+
+    /**
+     * The server the browser tests talk to: one of their own (SQLite), started on first use and stopped when the
+     * JVM exits, so that other test classes starting and stopping servers never pull it away from under them.
+     */
+    static synchronized ParleyServer server() {
+        if (server == null) {
+            try {
+                server = ParleyServer.dedicated(Backend.SQLITE, java.util.Map.of());
+            } catch (Exception e) {
+                throw new IllegalStateException("could not start Parley for the browser tests", e);
+            }
+            ParleyServer s = server;
+            Runtime.getRuntime().addShutdownHook(new Thread(s::stop));
+        }
+        return server;
+    }
 
     static synchronized Browser shared() {
         if (browser == null) {

@@ -9,7 +9,6 @@ import com.microsoft.playwright.Page;
 import com.microsoft.playwright.WebSocketRoute;
 import com.microsoft.playwright.assertions.LocatorAssertions;
 import com.microsoft.playwright.options.AriaRole;
-import dev.parley.testkit.Backend;
 import dev.parley.testkit.ParleyServer;
 import dev.parley.testkit.Users;
 import java.util.List;
@@ -27,7 +26,7 @@ class ConnectionTest {
 
     @BeforeAll
     static void start() {
-        server = Backend.SQLITE.server();
+        server = Browsers.server();
         browser = Browsers.shared();
     }
 

@@ -9,7 +9,6 @@ import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.options.AriaRole;
 import com.microsoft.playwright.options.BoundingBox;
-import dev.parley.testkit.Backend;
 import dev.parley.testkit.ParleyServer;
 import dev.parley.testkit.Users;
 import dev.parley.testkit.WsClient;
@@ -27,7 +26,7 @@ class HistoryScrollTest {
 
     @BeforeAll
     static void start() {
-        server = Backend.SQLITE.server();
+        server = Browsers.server();
         browser = Browsers.shared();
     }
 

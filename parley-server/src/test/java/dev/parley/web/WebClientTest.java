@@ -8,7 +8,6 @@ import com.microsoft.playwright.BrowserContext;
 import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.options.AriaRole;
-import dev.parley.testkit.Backend;
 import dev.parley.testkit.ParleyServer;
 import dev.parley.testkit.Users;
 import java.nio.file.Files;
@@ -26,7 +25,7 @@ class WebClientTest {
 
     @BeforeAll
     static void start() throws Exception {
-        server = Backend.SQLITE.server();
+        server = Browsers.server();
         browser = Browsers.shared();
         Files.createDirectories(Browsers.SCREENSHOTS);
     }
