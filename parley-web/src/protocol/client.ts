@@ -277,7 +277,8 @@ export class ChatClient {
         throw e;
       }
       if (gen !== this.gen) return;
-      if (res.events.length) this.contactsVersion++;
+      // Events (or a full sync, which replays none): contact screens reload friends, requests and blocks.
+      if (res.events.length || res.full) this.contactsVersion++;
       for (const c of res.conversations) this.upsertSummary(c);
       token = res.token;
       if (!res.hasMore) break;

@@ -183,7 +183,16 @@ function Composer({ onSend }: { onSend: (text: string) => void }) {
   const [text, setText] = useState('');
   const [emojiOpen, setEmojiOpen] = useState(false);
   const area = useRef<HTMLTextAreaElement>(null);
-  const tooLong = text.length > MAX_CHARS;
+  // The limit counts code points, as the server does.
+  const tooLong = text.length > MAX_CHARS && [...text].length > MAX_CHARS;
+  const wrap = useRef<HTMLDivElement>(null);
+
+  useEffect(() => {
+    if (!emojiOpen) return;
+    const close = (e: MouseEvent) => { if (!wrap.current?.contains(e.target as Node)) setEmojiOpen(false); };
+    document.addEventListener('mousedown', close);
+    return () => document.removeEventListener('mousedown', close);
+  }, [emojiOpen]);
 
   useLayoutEffect(() => {
     const el = area.current;
@@ -221,7 +230,7 @@ function Composer({ onSend }: { onSend: (text: string) => void }) {
 
   return (
     <form className="composer" onSubmit={e => { e.preventDefault(); send(); }} aria-label={t('chat.composer')}>
-      <div className="emoji-wrap">
+      <div className="emoji-wrap" ref={wrap}>
         <button type="button" className="icon-button" aria-label={t('chat.emoji')} aria-expanded={emojiOpen} aria-haspopup="true"
           onClick={() => setEmojiOpen(o => !o)}>
           <SmileIcon />
