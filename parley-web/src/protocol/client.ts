@@ -362,8 +362,14 @@ export class ChatClient {
 
   private onMessage(m: Message): void {
     const conv = this.conversations.get(m.conversationId);
+    if (!conv) {
+      // A conversation we do not know yet (someone wrote first): load the list, then tell the UI who it was.
+      this.refreshList().then(() => {
+        if (m.senderId !== this.me.id) this.onIncoming(m, this.conversations.get(m.conversationId));
+      });
+      return;
+    }
     if (m.senderId !== this.me.id) this.onIncoming(m, conv);
-    if (!conv) { this.scheduleListRefresh(); return; }
     this.noteMessage(conv, m);
     const log = this.logs.get(m.conversationId);
     if (log?.loaded) {
