@@ -244,7 +244,7 @@ function Composer({ onSend }: { onSend: (text: string) => void }) {
           </div>
         )}
       </div>
-      <textarea ref={area} rows={1} value={text} onChange={e => setText(e.target.value)} onKeyDown={onKeyDown}
+      <textarea ref={area} rows={1} autoFocus={typeof matchMedia === 'function' && matchMedia('(pointer: fine)').matches} value={text} onChange={e => setText(e.target.value)} onKeyDown={onKeyDown}
         placeholder={t('chat.placeholder')} aria-label={t('chat.composer')} aria-describedby="composer-hint"
         aria-invalid={tooLong || undefined} />
       <span id="composer-hint" className="sr-only">{t('chat.hint')}</span>
