@@ -209,6 +209,23 @@ describe('ChatClient', () => {
     client.stop();
   });
 
+  it('goes back to the WebSocket when long-poll cannot connect either (server down, not a blocked WebSocket)', async () => {
+    const { client, conns } = setup();
+    client.start(); await settle();
+    for (let i = 0; i < WS_FAILURES_BEFORE_LONGPOLL; i++) {
+      conns[i].drop(1006, false);
+      await vi.advanceTimersByTimeAsync(5_000);
+    }
+    expect(conns[conns.length - 1].kind).toBe('longpoll');
+    conns[conns.length - 1].drop(1006, false);
+    await vi.advanceTimersByTimeAsync(10_000);
+    expect(conns[conns.length - 1].kind).toBe('websocket');
+    conns[conns.length - 1].open(); await settle();
+    expect(client.transportKind).toBe('websocket');
+    expect(client.status).toBe('online');
+    client.stop();
+  });
+
   it('counts connections that open but never say hello as failures', async () => {
     const { client, conns } = setup();
     client.start(); await settle();

@@ -132,7 +132,8 @@ export class ChatClient {
     try {
       if (this.api.stale) await this.api.refresh();
     } catch (e) {
-      if (gen === this.gen) this.handleClose(gen, e instanceof ApiError && e.status === 401 ? 4403 : 1006, false);
+      // Could not even refresh the access token: says nothing about WebSockets, so it does not count toward the fallback.
+      if (gen === this.gen) this.handleClose(gen, e instanceof ApiError && e.status === 401 ? 4403 : 1006, false, false);
       return;
     }
     if (gen !== this.gen || this.stopped) return;
@@ -156,7 +157,7 @@ export class ChatClient {
    * opened: whether the transport opened. A connection counts as working only once hello arrived (a proxy may
    * accept the upgrade and then drop it), so the long-poll fallback counts attempts that never said hello.
    */
-  private handleClose(gen: number, code: number, opened: boolean): void {
+  private handleClose(gen: number, code: number, opened: boolean, countable = true): void {
     if (gen !== this.gen) return;
     const worked = opened && this.helloGen === gen;
     this.gen++;
@@ -176,9 +177,16 @@ export class ChatClient {
       return;
     }
     // Only failures while the browser believes it is online say "WebSockets do not get through here".
-    if (!worked && this.transportKind === 'websocket' && globalThis.navigator?.onLine !== false) {
-      this.wsFailures++;
-      if (this.wsFailures >= WS_FAILURES_BEFORE_LONGPOLL) this.useLongPoll = true;
+    if (!worked && countable && globalThis.navigator?.onLine !== false) {
+      if (this.transportKind === 'websocket') {
+        this.wsFailures++;
+        if (this.wsFailures >= WS_FAILURES_BEFORE_LONGPOLL) this.useLongPoll = true;
+      } else {
+        // Long-poll does not get through either: the server is down, not the WebSocket blocked. Try the WebSocket
+        // again (another round of failures brings long-poll back), so a server restart does not pin us to long-poll.
+        this.useLongPoll = false;
+        this.wsFailures = 0;
+      }
     }
     this.scheduleReconnect();
   }
