@@ -14,11 +14,11 @@ public class Blocking implements AutoCloseable {
     private final ExecutorService executor = Executors.newThreadPerTaskExecutor(
             Thread.ofVirtual().name("parley-vt-", 0).factory());
     /**
-     * fromExecutor, not fromExecutorService: a cancelled subscription (a client that hung up) must not interrupt
+     * A plain Executor, not an ExecutorService: a cancelled subscription (a client that hung up) must not interrupt
      * the virtual thread, which would close a PostgreSQL socket mid-transaction and throw the connection away.
      * The work finishes; its answer is dropped.
      */
-    private final Scheduler scheduler = Schedulers.fromExecutor(executor);
+    private final Scheduler scheduler = Schedulers.fromExecutor(executor::execute);
 
     public <T> Mono<T> call(Callable<T> work) {
         return Mono.fromCallable(work).subscribeOn(scheduler);
