@@ -15,6 +15,8 @@ import java.util.UUID;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.annotation.Bean;
+import org.springframework.http.client.ReactorResourceFactory;
 import org.springframework.util.FileSystemUtils;
 
 /**
@@ -53,8 +55,22 @@ public final class ParleyServer {
         props.putAll(extra);
         // As command-line arguments: they outrank application.yml (builder properties would not).
         String[] args = props.entrySet().stream().map(e -> "--" + e.getKey() + "=" + e.getValue()).toArray(String[]::new);
-        this.context = new SpringApplicationBuilder(ParleyApplication.class).run(args);
+        this.context = new SpringApplicationBuilder(ParleyApplication.class, OwnNettyResources.class).run(args);
         this.port = ((WebServerApplicationContext) context).getWebServer().getPort();
+    }
+
+    /**
+     * By default every Reactor Netty server in a JVM shares one global set of event loops, and closing any Spring
+     * context disposes them: stopping a dedicated server would take the shared one down with it. Each test server
+     * gets event loops of its own instead.
+     */
+    static class OwnNettyResources {
+        @Bean
+        ReactorResourceFactory reactorResourceFactory() {
+            ReactorResourceFactory f = new ReactorResourceFactory();
+            f.setUseGlobalResources(false);
+            return f;
+        }
     }
 
     public static synchronized ParleyServer shared(Backend backend) {
