@@ -12,6 +12,7 @@ import dev.parley.platform.ParleyException;
 import dev.parley.platform.ParleyProperties;
 import dev.parley.platform.TokenBucket;
 import java.time.Clock;
+import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.http.HttpHeaders;
 import org.springframework.stereotype.Component;
 import org.springframework.web.reactive.socket.CloseStatus;
@@ -19,6 +20,7 @@ import org.springframework.web.reactive.socket.WebSocketHandler;
 import org.springframework.web.reactive.socket.WebSocketMessage;
 import org.springframework.web.reactive.socket.WebSocketSession;
 import org.springframework.web.util.UriComponentsBuilder;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -60,6 +62,9 @@ class WebSocketGateway implements WebSocketHandler {
     }
 
     private Mono<Void> serve(WebSocketSession ws, Caller caller) {
+        if (registry.shuttingDown()) {
+            return ws.close(new CloseStatus(CloseReason.GOING_AWAY.code(), CloseReason.GOING_AWAY.reason()));
+        }
         if (!registry.tryReserve()) {
             return refuse(ws, new ParleyException(ErrorCode.SERVER_FULL), CloseReason.SERVER_FULL);
         }
@@ -73,7 +78,11 @@ class WebSocketGateway implements WebSocketHandler {
         Mono<Void> inbound = ws.receive()
                 .concatMap(msg -> {
                     conn.lastInboundAt = clock.millis();
-                    if (msg.getType() == WebSocketMessage.Type.PONG || msg.getType() == WebSocketMessage.Type.PING) {
+                    if (msg.getType() == WebSocketMessage.Type.PING) {
+                        conn.pong(bytes(msg));
+                        return Mono.empty();
+                    }
+                    if (msg.getType() == WebSocketMessage.Type.PONG) {
                         return Mono.empty();
                     }
                     if (msg.getType() != WebSocketMessage.Type.TEXT) {
@@ -83,8 +92,15 @@ class WebSocketGateway implements WebSocketHandler {
                     return blocking.call(() -> frames.handle(caller, conn, conn.rate, text));
                 })
                 .doOnNext(conn::send)
+                .onErrorResume(GatewaySetup::isOverHardLimit, e -> {
+                    // Left alone, the failed inbound stream would end the session with 1002 (protocol error).
+                    conn.close(CloseReason.FRAME_TOO_LARGE);
+                    return Mono.empty();
+                })
                 .then();
-        Mono<Void> outbound = ws.send(conn.outbound().map(ws::textMessage));
+        Mono<Void> outbound = ws.send(Flux.merge(
+                conn.outbound().map(ws::textMessage),
+                conn.pongs().map(p -> ws.pongMessage(f -> f.wrap(p)))));
         return Mono.when(inbound.doFinally(s -> conn.markClosed()), outbound)
                 .doFinally(s -> {
                     delivery.unregister(conn);
@@ -103,6 +119,13 @@ class WebSocketGateway implements WebSocketHandler {
         String frame = new Push("error", null, ApiError.of(e)).json(json);
         return ws.send(Mono.just(ws.textMessage(frame)))
                 .then(ws.close(new CloseStatus(reason.code(), reason.reason())));
+    }
+
+    private static byte[] bytes(WebSocketMessage msg) {
+        DataBuffer b = msg.getPayload();
+        byte[] out = new byte[b.readableByteCount()];
+        b.read(out);
+        return out;
     }
 
     private static String token(WebSocketSession ws) {
