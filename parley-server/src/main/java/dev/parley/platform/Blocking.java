@@ -13,7 +13,13 @@ import reactor.core.scheduler.Schedulers;
 public class Blocking implements AutoCloseable {
     private final ExecutorService executor = Executors.newThreadPerTaskExecutor(
             Thread.ofVirtual().name("parley-vt-", 0).factory());
-    private final Scheduler scheduler = Schedulers.fromExecutorService(executor, "parley-vt");
+    /**
+     * A plain {@link java.util.concurrent.Executor} view ({@code executor::execute}): given an ExecutorService,
+     * Reactor interrupts a task's thread when its subscriber cancels (a client gone, or a request whose body failed
+     * to decode while its token was being checked), and an interrupt in the middle of JDBC closes the socket of a
+     * pooled PostgreSQL connection. Cancelled work runs to its end instead; its result is dropped.
+     */
+    private final Scheduler scheduler = Schedulers.fromExecutor(executor::execute);
 
     public <T> Mono<T> call(Callable<T> work) {
         return Mono.fromCallable(work).subscribeOn(scheduler);
