@@ -14,9 +14,10 @@ public class Blocking implements AutoCloseable {
     private final ExecutorService executor = Executors.newThreadPerTaskExecutor(
             Thread.ofVirtual().name("parley-vt-", 0).factory());
     /**
-     * A plain Executor, not an ExecutorService: a cancelled subscription (a client that hung up) must not interrupt
-     * the virtual thread, which would close a PostgreSQL socket mid-transaction and throw the connection away.
-     * The work finishes; its answer is dropped.
+     * A plain {@link java.util.concurrent.Executor} view ({@code executor::execute}): given an ExecutorService,
+     * Reactor interrupts a task's thread when its subscriber cancels (a client gone, or a request whose body failed
+     * to decode while its token was being checked), and an interrupt in the middle of JDBC closes the socket of a
+     * pooled PostgreSQL connection. Cancelled work runs to its end instead; its result is dropped.
      */
     private final Scheduler scheduler = Schedulers.fromExecutor(executor::execute);
 

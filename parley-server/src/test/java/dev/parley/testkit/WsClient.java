@@ -29,6 +29,7 @@ public final class WsClient implements AutoCloseable {
     private final List<JsonNode> all = Collections.synchronizedList(new ArrayList<>());
     private final CompletableFuture<Integer> closed = new CompletableFuture<>();
     private final AtomicLong ids = new AtomicLong();
+    private final LinkedBlockingQueue<byte[]> pongs = new LinkedBlockingQueue<>();
     private WebSocket socket;
 
     private WsClient() {}
@@ -75,6 +76,15 @@ public final class WsClient implements AutoCloseable {
             }
 
             @Override
+            public CompletionStage<?> onPong(WebSocket ws, ByteBuffer message) {
+                byte[] b = new byte[message.remaining()];
+                message.get(b);
+                pongs.add(b);
+                ws.request(1);
+                return null;
+            }
+
+            @Override
             public CompletionStage<?> onClose(WebSocket ws, int statusCode, String reason) {
                 closed.complete(statusCode);
                 return null;
@@ -97,6 +107,23 @@ public final class WsClient implements AutoCloseable {
 
     public void sendBinary(byte[] data) {
         socket.sendBinary(ByteBuffer.wrap(data), true).orTimeout(10, TimeUnit.SECONDS).join();
+    }
+
+    /** Sends a WebSocket-level ping control frame (RFC 6455 §5.5.2); see {@link #awaitPong}. */
+    public void sendPing(byte[] payload) {
+        socket.sendPing(ByteBuffer.wrap(payload)).orTimeout(10, TimeUnit.SECONDS).join();
+    }
+
+    /** The payload of the next pong control frame; fails after the timeout. */
+    public byte[] awaitPong() {
+        try {
+            byte[] b = pongs.poll(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            if (b == null) throw new AssertionError("no pong within " + TIMEOUT + (isClosed() ? "; the connection closed with " + closed.join() : ""));
+            return b;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
     }
 
     /** Sends a frame with a fresh id and returns the reply carrying that id. */

@@ -15,7 +15,8 @@ import org.springframework.stereotype.Component;
 
 /**
  * This node's WebSocket connections: enforces the connection limit (a client past it is refused with 4503, not
- * left to fail on a file-descriptor error) and closes connections idle past the idle timeout (4408).
+ * left to fail on a file-descriptor error) and closes connections idle past the idle timeout (4408). On shutdown
+ * it closes all of them as going away (1001).
  */
 @Component
 class ConnectionRegistry {
@@ -25,11 +26,20 @@ class ConnectionRegistry {
     private final int max;
     private final long idleMillis;
     private final Clock clock;
+    private volatile boolean shuttingDown;
 
     ConnectionRegistry(ParleyProperties props, Clock clock) {
         this.max = props.limits().maxConnections();
         this.idleMillis = props.websocket().idleTimeout().toMillis();
         this.clock = clock;
+    }
+
+    boolean shuttingDown() { return shuttingDown; }
+
+    /** From now on newcomers are turned away; every open connection is told the server is going away. */
+    void closeAll(CloseReason reason) {
+        shuttingDown = true;
+        for (WebSocketConnection c : open) c.close(reason);
     }
 
     boolean tryReserve() {
@@ -42,6 +52,7 @@ class ConnectionRegistry {
 
     void add(WebSocketConnection c) {
         open.add(c);
+        if (shuttingDown) c.close(CloseReason.GOING_AWAY); // slipped in while closeAll ran
     }
 
     void remove(WebSocketConnection c) {

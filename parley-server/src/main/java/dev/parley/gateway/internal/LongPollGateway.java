@@ -129,6 +129,11 @@ class LongPollGateway {
         sessions.remove(c.id, c);
     }
 
+    /** Ends every session; a waiting poll returns at once with {@code closed} and the reason's code. */
+    void closeAll(CloseReason reason) {
+        for (LongPollConnection c : sessions.values()) drop(c, reason);
+    }
+
     /** Forgets poll sessions nobody polled for the expiry time, and closed ones once their last frames are fetched. */
     @Scheduled(fixedDelayString = "${parley.websocket.sweep-interval:5s}")
     void expire() {

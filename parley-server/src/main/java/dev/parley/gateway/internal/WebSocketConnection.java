@@ -26,6 +26,11 @@ final class WebSocketConnection implements Connection {
     private final JsonMapper json;
     private final Sinks.Many<String> out = Sinks.many().unicast().onBackpressureBuffer(Queues.<String>unbounded(16).get());
     private final AtomicInteger queued = new AtomicInteger();
+    /**
+     * Pongs answering the client's pings, beside the frame queue. One slot: a client that pings faster than it
+     * reads gets a pong for the latest ping only, which RFC 6455 §5.5.3 allows, so pings cannot pile up memory.
+     */
+    private final Sinks.Many<byte[]> pongs = Sinks.many().unicast().onBackpressureBuffer(Queues.<byte[]>one().get());
     final TokenBucket rate;
     volatile long lastInboundAt;
     private volatile boolean closed;
@@ -50,6 +55,18 @@ final class WebSocketConnection implements Connection {
         return out.asFlux().doOnNext(x -> queued.decrementAndGet());
     }
 
+    Flux<byte[]> pongs() {
+        return pongs.asFlux();
+    }
+
+    /** Answers a ping with its payload (RFC 6455 §5.5.2); dropped when a pong is already waiting to go out. */
+    void pong(byte[] payload) {
+        if (closed) return;
+        synchronized (this) {
+            pongs.tryEmitNext(payload);
+        }
+    }
+
     @Override
     public boolean send(Push push) {
         if (closed) return false;
@@ -70,9 +87,11 @@ final class WebSocketConnection implements Connection {
     public void close(CloseReason reason) {
         if (closed) return;
         closed = true;
-        ws.close(new CloseStatus(reason.code(), reason.reason())).subscribe();
+        // The peer may be gone already (reset, or Netty closed it over a broken frame): nothing left to tell it.
+        ws.close(new CloseStatus(reason.code(), reason.reason())).subscribe(null, gone -> {});
         synchronized (this) {
             out.tryEmitComplete();
+            pongs.tryEmitComplete();
         }
     }
 
@@ -82,6 +101,7 @@ final class WebSocketConnection implements Connection {
         closed = true;
         synchronized (this) {
             out.tryEmitComplete();
+            pongs.tryEmitComplete();
         }
     }
 }

@@ -12,12 +12,15 @@ import dev.parley.platform.ParleyException;
 import dev.parley.platform.ParleyProperties;
 import dev.parley.platform.TokenBucket;
 import java.time.Clock;
+import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.http.HttpHeaders;
 import org.springframework.stereotype.Component;
 import org.springframework.web.reactive.socket.CloseStatus;
 import org.springframework.web.reactive.socket.WebSocketHandler;
+import org.springframework.web.reactive.socket.WebSocketMessage;
 import org.springframework.web.reactive.socket.WebSocketSession;
 import org.springframework.web.util.UriComponentsBuilder;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -63,6 +66,9 @@ class WebSocketGateway implements WebSocketHandler {
     }
 
     private Mono<Void> serve(WebSocketSession ws, Caller caller) {
+        if (registry.shuttingDown()) {
+            return ws.close(new CloseStatus(CloseReason.GOING_AWAY.code(), CloseReason.GOING_AWAY.reason()));
+        }
         if (!registry.tryReserve()) {
             return refuse(ws, new ParleyException(ErrorCode.SERVER_FULL), CloseReason.SERVER_FULL);
         }
@@ -80,7 +86,11 @@ class WebSocketGateway implements WebSocketHandler {
                     conn.lastInboundAt = clock.millis();
                     return switch (msg.getType()) {
                         case TEXT -> msg.getPayloadAsText();
-                        case PING, PONG -> CONTROL;
+                        case PING -> {
+                            conn.pong(bytes(msg)); // RFC 6455 §5.5.2: answer with the same application data
+                            yield CONTROL;
+                        }
+                        case PONG -> CONTROL;
                         case BINARY -> BINARY;
                     };
                 })
@@ -90,8 +100,15 @@ class WebSocketGateway implements WebSocketHandler {
                     return blocking.call(() -> frames.handle(caller, conn, conn.rate, text));
                 })
                 .doOnNext(conn::send)
+                .onErrorResume(GatewaySetup::isOverHardLimit, e -> {
+                    // Left alone, the failed inbound stream would end the session with 1002 (protocol error).
+                    conn.close(CloseReason.FRAME_TOO_LARGE);
+                    return Mono.empty();
+                })
                 .then();
-        Mono<Void> outbound = ws.send(conn.outbound().map(ws::textMessage));
+        Mono<Void> outbound = ws.send(Flux.merge(
+                conn.outbound().map(ws::textMessage),
+                conn.pongs().map(p -> ws.pongMessage(f -> f.wrap(p)))));
         return Mono.when(inbound.doFinally(s -> conn.markClosed()), outbound)
                 .doFinally(s -> {
                     delivery.unregister(conn);
@@ -110,6 +127,13 @@ class WebSocketGateway implements WebSocketHandler {
         String frame = new Push("error", null, ApiError.of(e)).json(json);
         return ws.send(Mono.just(ws.textMessage(frame)))
                 .then(ws.close(new CloseStatus(reason.code(), reason.reason())));
+    }
+
+    private static byte[] bytes(WebSocketMessage msg) {
+        DataBuffer b = msg.getPayload();
+        byte[] out = new byte[b.readableByteCount()];
+        b.read(out);
+        return out;
     }
 
     private static String token(WebSocketSession ws) {

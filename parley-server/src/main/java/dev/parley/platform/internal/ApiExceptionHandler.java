@@ -69,7 +69,7 @@ class ApiExceptionHandler implements WebExceptionHandler {
                 return error(ErrorCode.INVALID_FIELD, "Field '" + path + "' has the wrong type.");
             }
             if (root instanceof JacksonException) return error(ErrorCode.BAD_JSON, ErrorCode.BAD_JSON.defaultMessage());
-            if (in.getReason() != null && in.getReason().toLowerCase(java.util.Locale.ROOT).contains("body")) {
+            if (isMissingBody(in)) {
                 return error(ErrorCode.BAD_JSON, "A JSON request body is required.");
             }
             return error(ErrorCode.INVALID_FIELD, "A parameter is missing or has the wrong type.");
@@ -82,11 +82,19 @@ class ApiExceptionHandler implements WebExceptionHandler {
         }
         if (ex instanceof ResponseStatusException rs) {
             if (rs.getStatusCode().value() == 404) return error(ErrorCode.NOT_FOUND, ErrorCode.NOT_FOUND.defaultMessage());
+            // A body over the codec's in-memory limit (e.g. a long-poll frame far over max-frame-bytes): same code as on the WebSocket.
+            if (rs.getStatusCode().value() == 413) return error(ErrorCode.FRAME_TOO_LARGE, "The request body is larger than the limit.");
             if (rs.getStatusCode().is4xxClientError()) {
                 return new Answer(rs.getStatusCode(), new ApiError("bad_request", "The request is not valid."));
             }
         }
         return error(ErrorCode.INTERNAL, ErrorCode.INTERNAL.defaultMessage());
+    }
+
+    /** Spring says "No request body" (7.x) or "Request body is missing" (earlier) for an absent or empty body. */
+    private static boolean isMissingBody(ServerWebInputException in) {
+        String reason = in.getReason();
+        return reason != null && (reason.startsWith("No request body") || reason.contains("body is missing"));
     }
 
     private static Answer error(ErrorCode code, String message) {

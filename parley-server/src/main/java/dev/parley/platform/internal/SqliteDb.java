@@ -32,6 +32,7 @@ import org.sqlite.SQLiteDataSource;
 public final class SqliteDb implements Db, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(SqliteDb.class);
     static final int MAX_BATCH = 256;
+    private static final long CLOSE_WAIT_MILLIS = 10_000;
 
     private final HikariDataSource readers;
     private final Connection writer;
@@ -118,7 +119,10 @@ public final class SqliteDb implements Db, AutoCloseable {
         }
         if (closed) throw new IllegalStateException("database closed");
         CompletableFuture<T> result = new CompletableFuture<>();
-        queue.add(new Task<>(work, result));
+        Task<T> task = new Task<>(work, result);
+        queue.add(task);
+        // Closed while queuing: close() may already have failed what it found queued, so take this one back.
+        if (closed && queue.remove(task)) throw new IllegalStateException("database closed");
         try {
             return result.join();
         } catch (CompletionException e) {
@@ -168,10 +172,23 @@ public final class SqliteDb implements Db, AutoCloseable {
         }
     }
 
+    /**
+     * Lets the batch in progress finish (the interrupt only wakes an idle writer; SQLite calls ignore it), then fails
+     * every write still queued: their callers would otherwise wait forever on a writer that is gone. The writer
+     * connection closes only once the writer thread has stopped using it.
+     */
     @Override
     public void close() throws SQLException {
         closed = true;
         writerThread.interrupt();
+        try {
+            writerThread.join(CLOSE_WAIT_MILLIS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        List<Task<?>> left = new ArrayList<>();
+        queue.drainTo(left);
+        for (Task<?> t : left) t.result().completeExceptionally(new IllegalStateException("database closed"));
         readers.close();
         writer.close();
     }
