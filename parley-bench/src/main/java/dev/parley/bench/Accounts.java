@@ -76,6 +76,14 @@ final class Accounts {
         post("/friends/requests/" + req.get("id").asLong() + "/accept", b.token(), "", 200);
     }
 
+    JsonNode get(String path, String token) throws Exception {
+        HttpRequest r = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(120))
+                .header("Authorization", "Bearer " + token).GET().build();
+        HttpResponse<String> res = http.send(r, HttpResponse.BodyHandlers.ofString());
+        if (res.statusCode() != 200) throw new IllegalStateException(path + " -> " + res.statusCode() + " " + res.body());
+        return JSON.readTree(res.body());
+    }
+
     JsonNode post(String path, String token, String body, int expect) throws Exception {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(120))
                 .POST(HttpRequest.BodyPublishers.ofString(body));

@@ -16,8 +16,12 @@ import tools.jackson.databind.JsonNode;
  * (a nanoTime in the text, same process) to receipt. Counts acks, errors, delivered, lost and duplicated messages.
  */
 final class DirectScenario {
+    /**
+     * {@code lost}: acknowledged but not in the conversation's history (never stored) — must be 0.
+     * {@code notLive}: stored, but not pushed live within the drain window (a real client gets these by sync).
+     */
     record Step(int offeredRate, double seconds, long sent, long acked, long errors, long delivered, long lost,
-                long duplicates, double deliveredPerSecond, double p50Ms, double p99Ms, double p999Ms, double maxMs,
+                long notLive, long duplicates, double deliveredPerSecond, double p50Ms, double p99Ms, double p999Ms, double maxMs,
                 double serverCpuMsPer1000, double generatorCpuMsPer1000) {}
 
     private final int pairs;
@@ -33,6 +37,9 @@ final class DirectScenario {
     private final AtomicLong delivered = new AtomicLong();
     private final AtomicLong duplicates = new AtomicLong();
     private final Recorder latency = new Recorder(3);
+    private final AtomicLong lastDeliveryNanos = new AtomicLong();
+    private Accounts accounts;
+    private long storedBefore;
     private volatile CountDownLatch setup;
 
     DirectScenario(ServerProcess server, int pairs) {
@@ -48,7 +55,7 @@ final class DirectScenario {
     }
 
     List<Step> run(List<Integer> rates, int seconds) throws Exception {
-        Accounts accounts = new Accounts(server.port);
+        accounts = new Accounts(server.port);
         List<Accounts.User> users = accounts.create("direct", 2 * pairs, 8).users();
         for (int i = 0; i < pairs; i++) {
             senders[i] = users.get(i);
@@ -108,11 +115,24 @@ final class DirectScenario {
         double serverCpuMs = (server.cpuNanos() - serverCpu0) / 1e6;
         double genCpuMs = (generatorCpu() - genCpu0) / 1e6;
         long ack = acked.get() - acked0, err = errors.get() - errors0, del = delivered.get() - delivered0;
+        double deliverySeconds = Math.max(sendSeconds, (lastDeliveryNanos.get() - start) / 1e9);
+        long storedNow = storedMessages();
+        long stored = storedNow - storedBefore;
+        storedBefore = storedNow;
         Histogram h = latency.getIntervalHistogram();
-        return new Step(rate, sendSeconds, sent, ack, err, del, Math.max(0, ack - del), duplicates.get() - dup0,
-                del / sendSeconds, h.getValueAtPercentile(50) / 1e6, h.getValueAtPercentile(99) / 1e6,
+        return new Step(rate, sendSeconds, sent, ack, err, del, Math.max(0, ack - stored), Math.max(0, stored - del),
+                duplicates.get() - dup0, del / deliverySeconds, h.getValueAtPercentile(50) / 1e6, h.getValueAtPercentile(99) / 1e6,
                 h.getValueAtPercentile(99.9) / 1e6, h.getMaxValue() / 1e6,
                 del == 0 ? 0 : serverCpuMs / (del / 1000.0), del == 0 ? 0 : genCpuMs / (del / 1000.0));
+    }
+
+    /** Messages in all pair conversations, from history (the truth), less the setup message of each. */
+    private long storedMessages() throws Exception {
+        long total = 0;
+        for (int i = 0; i < pairs; i++) {
+            total += accounts.get("/conversations/" + conversation[i] + "/messages?limit=1", senders[i].token()).get("lastSeq").asLong() - 1;
+        }
+        return total;
     }
 
     private WsClients.Listener listener(CountDownLatch hellos) {
@@ -140,6 +160,7 @@ final class DirectScenario {
                     }
                     if (dup) duplicates.incrementAndGet();
                     else delivered.incrementAndGet();
+                    lastDeliveryNanos.set(now);
                     long sentAt = Long.parseLong(n.get("text").asString());
                     latency.recordValue(Math.max(0, now - sentAt));
                 }
