@@ -68,11 +68,16 @@ public class Conversations {
 
     /** Moves a member's read cursor forward (never back, never past the last entry). Returns the cursor after. */
     public long advanceRead(Tx tx, long conversationId, long userId, long seq, long now) throws SQLException {
+        moveReadCursor(tx, conversationId, userId, seq, now);
+        return tx.queryLong("SELECT read_seq FROM conversation_members WHERE conversation_id = ? AND user_id = ?", conversationId, userId);
+    }
+
+    /** {@link #advanceRead} without reading the cursor back (one statement: the send path needs no answer). */
+    public void moveReadCursor(Tx tx, long conversationId, long userId, long seq, long now) throws SQLException {
         tx.update("""
                 UPDATE conversation_members SET read_seq = ?, updated_at = ?
                 WHERE conversation_id = ? AND user_id = ? AND read_seq < ?""",
                 seq, now, conversationId, userId, seq);
-        return tx.queryLong("SELECT read_seq FROM conversation_members WHERE conversation_id = ? AND user_id = ?", conversationId, userId);
     }
 
     /**

@@ -15,8 +15,14 @@ public class Relationships {
         return tx.exists("SELECT 1 FROM blocks WHERE blocker_id = ? AND blocked_id = ?", blocker, blocked);
     }
 
-    /** Whether {@code sender} may message {@code recipient}: friends, and neither blocks the other. */
+    /**
+     * Whether {@code sender} may message {@code recipient}: friends, and neither blocks the other. One statement,
+     * since it runs inside every send's transaction.
+     */
     public boolean mayMessage(Tx tx, long sender, long recipient) throws SQLException {
-        return areFriends(tx, sender, recipient) && !blocks(tx, recipient, sender) && !blocks(tx, sender, recipient);
+        return tx.exists("""
+                SELECT 1 FROM friendships f WHERE f.user_id = ? AND f.friend_id = ?
+                AND NOT EXISTS (SELECT 1 FROM blocks b WHERE (b.blocker_id = ? AND b.blocked_id = ?) OR (b.blocker_id = ? AND b.blocked_id = ?))""",
+                sender, recipient, sender, recipient, recipient, sender);
     }
 }

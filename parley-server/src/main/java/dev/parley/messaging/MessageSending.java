@@ -73,13 +73,14 @@ public class MessageSending {
                 Optional<SendAck> earlier = findEarlier(tx, me, clientMsgId);
                 if (earlier.isPresent()) return new Stored(earlier.get(), null, List.of(), null);
                 long now = clock.millis();
-                long conversationId = resolveConversation(tx, me, r, now);
+                Target target = resolveConversation(tx, me, r, now);
+                long conversationId = target.conversationId();
                 long seq = conversations.nextSeq(tx, conversationId, now);
                 long id = tx.updateReturningLong("""
                         INSERT INTO messages (conversation_id, seq, sender_id, client_msg_id, body, created_at)
                         VALUES (?, ?, ?, ?, ?, ?) RETURNING id""", conversationId, seq, me, clientMsgId, text, now);
-                conversations.advanceRead(tx, conversationId, me, seq, now); // sending means having read up to here
-                List<Long> members = conversations.memberIds(tx, conversationId);
+                conversations.moveReadCursor(tx, conversationId, me, seq, now); // sending means having read up to here
+                List<Long> members = target.members();
                 reserved[0] = order.reserve(conversationId, seq); // last: nothing after this can throw
                 return new Stored(new SendAck(clientMsgId, conversationId, id, seq, now, false),
                         new MessageView(id, conversationId, seq, me, clientMsgId, text, now), members, reserved[0]);
@@ -98,19 +99,23 @@ public class MessageSending {
         return stored.ack();
     }
 
-    private long resolveConversation(Tx tx, long me, SendRequest r, long now) throws SQLException {
+    /** The conversation a send goes to, and its members (known without a query for a direct conversation). */
+    private record Target(long conversationId, List<Long> members) {}
+
+    private Target resolveConversation(Tx tx, long me, SendRequest r, long now) throws SQLException {
         if (r.to() != null) {
             long peer = r.to();
             if (peer == me) throw ParleyException.invalid("You cannot message yourself.");
             if (!relationships.mayMessage(tx, me, peer)) throw new ParleyException(ErrorCode.NOT_FRIENDS);
-            return conversations.openDirect(tx, me, peer, now);
+            return new Target(conversations.openDirect(tx, me, peer, now), List.of(me, peer));
         }
         Membership m = conversations.membership(tx, r.conversationId(), me)
                 .orElseThrow(() -> new ParleyException(ErrorCode.CONVERSATION_NOT_FOUND));
-        if (Conversations.DIRECT.equals(m.kind()) && (m.peerId() == null || !relationships.mayMessage(tx, me, m.peerId()))) {
-            throw new ParleyException(ErrorCode.NOT_FRIENDS);
+        if (Conversations.DIRECT.equals(m.kind())) {
+            if (m.peerId() == null || !relationships.mayMessage(tx, me, m.peerId())) throw new ParleyException(ErrorCode.NOT_FRIENDS);
+            return new Target(m.conversationId(), List.of(me, m.peerId()));
         }
-        return m.conversationId();
+        return new Target(m.conversationId(), conversations.memberIds(tx, m.conversationId()));
     }
 
     private static Optional<SendAck> findEarlier(Tx tx, long sender, String clientMsgId) throws SQLException {
