@@ -31,7 +31,7 @@ public final class Bench {
                     usage: ./parley bench idle|reconnect|direct|group|all [options]
                       --db sqlite|postgresql|both        (default both)
                       idle, reconnect: --connections 19000 --processes 2 --ramp 2000 (per s) --hold 60 (s)
-                      direct:          --pairs 200 --rates 2000,5000,10000,20000 --seconds 10
+                      direct:          --pairs 200 --rates 2000,5000,10000,20000 --seconds 10 --repeat 1
                       --server-jvm "-Xmx2g ..."          JVM options of the server process
                       --out bench-results               where reports and plots go""");
             return;
@@ -67,9 +67,10 @@ public final class Bench {
             if (scenario.equals("direct") || scenario.equals("all")) {
                 List<Integer> rates = Arrays.stream(a.get("rates", "2000,5000,10000,20000").split(",")).map(String::trim).map(Integer::parseInt).toList();
                 try (ServerProcess server = ServerProcess.start(serverJar, db, freePort(), benchSettings(1000 + 2 * a.integer("pairs", 200)), jvm)) {
-                    List<DirectScenario.Step> steps = new DirectScenario(server, a.integer("pairs", 200)).run(rates, a.integer("seconds", 10));
+                    List<DirectScenario.Step> steps = new DirectScenario(server, a.integer("pairs", 200)).run(rates, a.integer("seconds", 10), a.integer("repeat", 1));
                     directByDb.put(db, steps);
                     reportDirect(report, db, a.integer("pairs", 200), steps);
+                    reportMedians(report, steps);
                 }
             }
         }
@@ -138,7 +139,7 @@ public final class Bench {
                     s.notLive(), s.duplicates(), String.format("%.2f", s.p50Ms()), String.format("%.2f", s.p99Ms()), String.format("%.2f", s.p999Ms()),
                     String.format("%.1f", s.maxMs()), String.format("%.0f", s.serverCpuMsPer1000()), String.format("%.0f", s.generatorCpuMsPer1000())));
         }
-        report.section("Direct messages on " + db, pairs + " pairs; latency from send to receipt at the other client. "
+        report.section("Direct messages on " + db, pairs + " pairs, after an unmeasured warm-up step; latency from send to receipt at the other client. "
                 + "delivered/s: live deliveries over the time until the last one. lost: acknowledged but absent from history "
                 + "(must be 0). not live: stored but not pushed within 20 s after sending stopped (a client gets them by sync). "
                 + "sent but not acked: still queued when the step ended.");
@@ -146,14 +147,37 @@ public final class Bench {
                 "max ms", "server CPU ms/1000 msg", "generator CPU ms/1000 msg"), rows);
     }
 
+    /** Per offered rate, the median over repeats of delivered/s and of each latency percentile. */
+    private static void reportMedians(Report report, List<DirectScenario.Step> steps) throws Exception {
+        java.util.Map<Integer, List<DirectScenario.Step>> byRate = new java.util.TreeMap<>();
+        steps.forEach(s -> byRate.computeIfAbsent(s.offeredRate(), k -> new ArrayList<>()).add(s));
+        if (byRate.values().stream().allMatch(l -> l.size() < 2)) return;
+        List<List<String>> rows = new ArrayList<>();
+        byRate.forEach((rate, l) -> rows.add(Report.row(rate, l.size(),
+                String.format("%.0f", median(l, DirectScenario.Step::deliveredPerSecond)),
+                String.format("%.2f", median(l, DirectScenario.Step::p50Ms)),
+                String.format("%.2f", median(l, DirectScenario.Step::p99Ms)),
+                String.format("%.2f", median(l, DirectScenario.Step::p999Ms)),
+                l.stream().mapToLong(DirectScenario.Step::lost).sum(), l.stream().mapToLong(DirectScenario.Step::duplicates).sum())));
+        report.table(List.of("offered/s", "runs", "median delivered/s", "median p50 ms", "median p99 ms", "median p99.9 ms", "lost (all runs)", "dup (all runs)"), rows);
+    }
+
+    private static double median(List<DirectScenario.Step> l, java.util.function.ToDoubleFunction<DirectScenario.Step> f) {
+        double[] v = l.stream().mapToDouble(f).sorted().toArray();
+        return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+    }
+
     private static void plotDirect(Path out, Map<String, List<DirectScenario.Step>> byDb) throws Exception {
         List<Plot.Series> latency = new ArrayList<>();
         List<Plot.Series> throughput = new ArrayList<>();
         byDb.forEach((db, steps) -> {
-            double[] x = steps.stream().mapToDouble(DirectScenario.Step::offeredRate).toArray();
-            latency.add(new Plot.Series(db + " p50", x, steps.stream().mapToDouble(DirectScenario.Step::p50Ms).toArray()));
-            latency.add(new Plot.Series(db + " p99", x, steps.stream().mapToDouble(DirectScenario.Step::p99Ms).toArray()));
-            throughput.add(new Plot.Series(db, x, steps.stream().mapToDouble(DirectScenario.Step::deliveredPerSecond).toArray()));
+            // Medians per offered rate, in rate order (repeats would otherwise zig-zag).
+            java.util.Map<Integer, List<DirectScenario.Step>> byRate = new java.util.TreeMap<>();
+            steps.forEach(s -> byRate.computeIfAbsent(s.offeredRate(), k -> new ArrayList<>()).add(s));
+            double[] x = byRate.keySet().stream().mapToDouble(Integer::doubleValue).toArray();
+            latency.add(new Plot.Series(db + " p50", x, byRate.values().stream().mapToDouble(l -> median(l, DirectScenario.Step::p50Ms)).toArray()));
+            latency.add(new Plot.Series(db + " p99", x, byRate.values().stream().mapToDouble(l -> median(l, DirectScenario.Step::p99Ms)).toArray()));
+            throughput.add(new Plot.Series(db, x, byRate.values().stream().mapToDouble(l -> median(l, DirectScenario.Step::deliveredPerSecond)).toArray()));
         });
         Plot.lines(out.resolve("direct-latency.png"), "Direct messages: latency vs offered rate", "offered messages/s", "ms", latency, true);
         Plot.lines(out.resolve("direct-throughput.png"), "Direct messages: delivered vs offered", "offered messages/s", "delivered messages/s", throughput, false);

@@ -40,6 +40,7 @@ final class DirectScenario {
     private final AtomicLong lastDeliveryNanos = new AtomicLong();
     private Accounts accounts;
     private long storedBefore;
+    private int stepCount;
     private volatile CountDownLatch setup;
 
     DirectScenario(ServerProcess server, int pairs) {
@@ -54,7 +55,11 @@ final class DirectScenario {
         for (int i = 0; i < pairs; i++) seen[i] = new BitSet();
     }
 
-    List<Step> run(List<Integer> rates, int seconds) throws Exception {
+    /**
+     * One unmeasured warm-up step at the first rate (JIT, pools, caches), then each rate {@code repeat} times in
+     * turn (1, 2, 3, 1, 2, 3...), so that slow drift of the machine spreads over all rates.
+     */
+    List<Step> run(List<Integer> rates, int seconds, int repeat) throws Exception {
         accounts = new Accounts(server.port);
         List<Accounts.User> users = accounts.create("direct", 2 * pairs, 8).users();
         for (int i = 0; i < pairs; i++) {
@@ -80,7 +85,10 @@ final class DirectScenario {
             }
             if (!setup.await(60, TimeUnit.SECONDS)) throw new IllegalStateException("setup messages not acknowledged");
             Thread.sleep(1000);
-            for (int rate : rates) steps.add(step(rate, seconds));
+            step(rates.get(0), Math.min(5, seconds));
+            for (int r = 0; r < repeat; r++) {
+                for (int rate : rates) steps.add(step(rate, seconds));
+            }
         }
         return steps;
     }
@@ -93,7 +101,7 @@ final class DirectScenario {
         long start = System.nanoTime();
         long sent = 0;
         long end = start + seconds * 1_000_000_000L;
-        String prefix = "r" + rate + "-";
+        String prefix = "s" + (stepCount++) + "-"; // clientMsgIds unique across steps: a repeat is not a retry
         while (true) {
             long now = System.nanoTime();
             if (now >= end) break;
