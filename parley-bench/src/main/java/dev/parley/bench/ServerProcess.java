@@ -47,6 +47,7 @@ final class ServerProcess implements AutoCloseable {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.add("--enable-native-access=ALL-UNNAMED");
+        if (Runtime.version().feature() >= 25) cmd.add("-XX:+UseCompactObjectHeaders"); // as ./parley run does
         cmd.addAll(jvmOptions);
         cmd.add("-jar");
         cmd.add(jar.toString());

@@ -98,7 +98,7 @@ class WebSocketGateway implements WebSocketHandler {
                     if (text == CONTROL) return Mono.empty();
                     if (text == BINARY) return Mono.just(Dispatcher.error(null, new ParleyException(ErrorCode.UNSUPPORTED_FRAME)));
                     return blocking.call(() -> frames.handle(caller, conn, conn.rate, text));
-                })
+                }, 1) // prefetch 1: frames wait in Netty's buffers, not in a 32-slot queue on every idle connection
                 .doOnNext(conn::send)
                 .onErrorResume(GatewaySetup::isOverHardLimit, e -> {
                     // Left alone, the failed inbound stream would end the session with 1002 (protocol error).
