@@ -4,7 +4,7 @@ package dev.parley.delivery;
 public enum CloseReason {
     NORMAL(1000, "bye"),
     GOING_AWAY(1001, "server shutting down"),
-    /** Sent by Netty itself when a frame exceeds the hard limit; listed for the documentation. */
+    /** A message past the 1 MiB hard limit: the framing cannot go on (RFC 6455 §7.4.1, 1009). */
     FRAME_TOO_LARGE(1009, "frame too large"),
     UNAUTHORIZED(4401, "token invalid, expired or revoked"),
     SESSION_REVOKED(4403, "device session revoked"),

@@ -4,7 +4,6 @@ import dev.parley.account.Caller;
 import dev.parley.delivery.CloseReason;
 import dev.parley.delivery.Delivery;
 import dev.parley.delivery.Push;
-import dev.parley.platform.Blocking;
 import dev.parley.platform.ErrorCode;
 import dev.parley.platform.ParleyException;
 import dev.parley.platform.ParleyProperties;
@@ -50,15 +49,13 @@ class LongPollGateway {
     private final SecureRandom random = new SecureRandom();
     private final Delivery delivery;
     private final FrameHandling frames;
-    private final Blocking blocking;
     private final JsonMapper json;
     private final Clock clock;
     private final ParleyProperties props;
 
-    LongPollGateway(Delivery delivery, FrameHandling frames, Blocking blocking, JsonMapper json, Clock clock, ParleyProperties props) {
+    LongPollGateway(Delivery delivery, FrameHandling frames, JsonMapper json, Clock clock, ParleyProperties props) {
         this.delivery = delivery;
         this.frames = frames;
-        this.blocking = blocking;
         this.json = json;
         this.clock = clock;
         this.props = props;
