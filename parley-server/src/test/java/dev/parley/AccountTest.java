@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.nimbusds.jose.JWSAlgorithm;
 import dev.parley.testkit.Api;
 import dev.parley.testkit.Backend;
+import dev.parley.testkit.OnBothDatabases;
 import dev.parley.testkit.ParleyServer;
 import dev.parley.testkit.Tokens;
 import dev.parley.testkit.Users;
@@ -21,9 +22,7 @@ import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.Parameter;
 import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.provider.EnumSource;
 import tools.jackson.databind.JsonNode;
@@ -35,20 +34,7 @@ import tools.jackson.databind.JsonNode;
  */
 @ParameterizedClass
 @EnumSource(Backend.class)
-class AccountTest {
-    @Parameter
-    Backend backend;
-
-    ParleyServer server;
-    Users users;
-    Api api;
-
-    @BeforeEach
-    void setUp() {
-        server = backend.server();
-        users = new Users(server);
-        api = users.api();
-    }
+class AccountTest extends OnBothDatabases {
 
     // ---- registration ----
 

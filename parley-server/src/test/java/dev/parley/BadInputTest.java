@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 
 import dev.parley.testkit.Api;
 import dev.parley.testkit.Backend;
+import dev.parley.testkit.OnBothDatabases;
 import dev.parley.testkit.ParleyServer;
 import dev.parley.testkit.Tokens;
 import dev.parley.testkit.Users;
@@ -21,10 +22,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.Parameter;
 import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.provider.EnumSource;
 import tools.jackson.databind.JsonNode;
@@ -35,29 +33,10 @@ import tools.jackson.databind.JsonNode;
  */
 @ParameterizedClass
 @EnumSource(Backend.class)
-class BadInputTest {
-    @Parameter
-    Backend backend;
-
-    ParleyServer server;
-    Users users;
-    Api api;
-    final List<WsClient> opened = new ArrayList<>();
+class BadInputTest extends OnBothDatabases {
 
     /** Two friends, both connected, with one message in their conversation. */
     record Chat(Device a, Device b, WsClient wa, WsClient wb, long conversationId) {}
-
-    @BeforeEach
-    void setUp() {
-        server = backend.server();
-        users = new Users(server);
-        api = users.api();
-    }
-
-    @AfterEach
-    void closeClients() {
-        opened.forEach(WsClient::close);
-    }
 
     // ---------------------------------------------------------------- malformed frames
 

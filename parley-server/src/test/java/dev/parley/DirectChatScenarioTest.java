@@ -4,17 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.parley.testkit.Api;
 import dev.parley.testkit.Backend;
-import dev.parley.testkit.ParleyServer;
-import dev.parley.testkit.Users;
+import dev.parley.testkit.OnBothDatabases;
 import dev.parley.testkit.Users.Device;
 import dev.parley.testkit.WsClient;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.Parameter;
 import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.provider.EnumSource;
 import tools.jackson.databind.JsonNode;
@@ -25,20 +22,7 @@ import tools.jackson.databind.JsonNode;
  */
 @ParameterizedClass
 @EnumSource(Backend.class)
-class DirectChatScenarioTest {
-    @Parameter
-    Backend backend;
-
-    ParleyServer server;
-    Users users;
-    Api api;
-
-    @BeforeEach
-    void setUp() {
-        server = backend.server();
-        users = new Users(server);
-        api = users.api();
-    }
+class DirectChatScenarioTest extends OnBothDatabases {
 
     @Test
     void twoUsersWithTwoDevicesChatLiveAndCatchUpExactlyOnceAfterBeingOffline() {

@@ -5,17 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.parley.testkit.Api;
 import dev.parley.testkit.Backend;
-import dev.parley.testkit.ParleyServer;
-import dev.parley.testkit.Users;
+import dev.parley.testkit.OnBothDatabases;
 import dev.parley.testkit.Users.Device;
 import dev.parley.testkit.WsClient;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.Parameter;
 import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.provider.EnumSource;
 import tools.jackson.databind.JsonNode;
@@ -27,27 +24,7 @@ import tools.jackson.databind.JsonNode;
  */
 @ParameterizedClass
 @EnumSource(Backend.class)
-class FriendTest {
-    @Parameter
-    Backend backend;
-
-    ParleyServer server;
-    Users users;
-    Api api;
-    final List<WsClient> sockets = new ArrayList<>();
-
-    @BeforeEach
-    void setUp() {
-        server = backend.server();
-        users = new Users(server);
-        api = users.api();
-    }
-
-    @org.junit.jupiter.api.AfterEach
-    void closeSockets() {
-        sockets.forEach(WsClient::close);
-        sockets.clear();
-    }
+class FriendTest extends OnBothDatabases {
 
     // ---- lifecycle ----
 
@@ -450,7 +427,7 @@ class FriendTest {
 
     private WsClient online(Device d) {
         WsClient ws = WsClient.connect(server, d.accessToken());
-        sockets.add(ws);
+        opened.add(ws);
         ws.await("hello");
         return ws;
     }

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.parley.testkit.Api;
 import dev.parley.testkit.Backend;
+import dev.parley.testkit.OnBothDatabases;
 import dev.parley.testkit.ParleyServer;
 import dev.parley.testkit.Users;
 import dev.parley.testkit.Users.Device;
@@ -19,9 +20,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.Parameter;
 import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.provider.EnumSource;
 import tools.jackson.databind.JsonNode;
@@ -32,26 +31,11 @@ import tools.jackson.databind.JsonNode;
  */
 @ParameterizedClass
 @EnumSource(Backend.class)
-class LongPollTest {
-    @Parameter
-    Backend backend;
-
-    ParleyServer server;
-    Users users;
-    Api api;
-    final List<WsClient> opened = new ArrayList<>();
+class LongPollTest extends OnBothDatabases {
     final ExecutorService background = Executors.newVirtualThreadPerTaskExecutor();
 
-    @BeforeEach
-    void setUp() {
-        server = backend.server();
-        users = new Users(server);
-        api = users.api();
-    }
-
     @AfterEach
-    void tearDown() {
-        opened.forEach(WsClient::close);
+    void stopBackground() {
         background.shutdown();
     }
 

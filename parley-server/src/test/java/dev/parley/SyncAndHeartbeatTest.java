@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.parley.testkit.Api;
 import dev.parley.testkit.Backend;
+import dev.parley.testkit.OnBothDatabases;
 import dev.parley.testkit.ParleyServer;
 import dev.parley.testkit.Users;
 import dev.parley.testkit.Users.Device;
@@ -20,10 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.Parameter;
 import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.provider.EnumSource;
 import tools.jackson.databind.JsonNode;
@@ -34,26 +32,7 @@ import tools.jackson.databind.JsonNode;
  */
 @ParameterizedClass
 @EnumSource(Backend.class)
-class SyncAndHeartbeatTest {
-    @Parameter
-    Backend backend;
-
-    ParleyServer server;
-    Users users;
-    Api api;
-    final List<WsClient> opened = new ArrayList<>();
-
-    @BeforeEach
-    void setUp() {
-        server = backend.server();
-        users = new Users(server);
-        api = users.api();
-    }
-
-    @AfterEach
-    void closeClients() {
-        opened.forEach(WsClient::close);
-    }
+class SyncAndHeartbeatTest extends OnBothDatabases {
 
     // ---------------------------------------------------------------- heartbeat and limits
 
