@@ -2,45 +2,23 @@ package dev.parley.web;
 
 import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
 
-import com.microsoft.playwright.Browser;
 import com.microsoft.playwright.BrowserContext;
 import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.WebSocketRoute;
 import com.microsoft.playwright.assertions.LocatorAssertions;
 import com.microsoft.playwright.options.AriaRole;
-import dev.parley.testkit.ParleyServer;
 import dev.parley.testkit.Users;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** The web client when the network misbehaves: dropped WebSockets, offline periods, WebSockets blocked for good. */
-class ConnectionTest {
-    private static ParleyServer server;
-    private static Browser browser;
-    private final List<BrowserContext> contexts = new CopyOnWriteArrayList<>();
-
-    @BeforeAll
-    static void start() {
-        server = Browsers.server();
-        browser = Browsers.shared();
-    }
-
-    @AfterEach
-    void closeContexts() {
-        contexts.forEach(BrowserContext::close);
-    }
+class ConnectionTest extends BrowserTest {
 
     private BrowserContext context() {
-        BrowserContext c = browser.newContext(new Browser.NewContextOptions()
-                .setLocale("en-US").setViewportSize(1280, 800).setBaseURL(server.http()));
-        c.setDefaultTimeout(30_000);
-        contexts.add(c);
-        return c;
+        return newContext("en-US", 1280, 800, 30_000);
     }
 
     private static Page login(BrowserContext ctx, String username) {
@@ -51,19 +29,6 @@ class ConnectionTest {
         page.locator("form button[type=submit]").click();
         assertThat(page.getByRole(AriaRole.NAVIGATION)).isVisible();
         return page;
-    }
-
-    private static Locator composer(Page page) {
-        return page.getByRole(AriaRole.TEXTBOX, new Page.GetByRoleOptions().setName("Message").setExact(true));
-    }
-
-    private static void send(Page page, String text) {
-        composer(page).fill(text);
-        composer(page).press("Enter");
-    }
-
-    private static Locator bubbles(Page page, String side) {
-        return page.locator(".messages .msg." + side + " .msg-text");
     }
 
     private static void messageFriend(Page page, String displayName) {

@@ -9,26 +9,16 @@ import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.options.AriaRole;
 import com.microsoft.playwright.options.BoundingBox;
-import dev.parley.testkit.ParleyServer;
 import dev.parley.testkit.Users;
 import dev.parley.testkit.WsClient;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
 /** Long conversations: older history loads on scrolling up without moving what is on screen; new messages wait politely. */
-class HistoryScrollTest {
-    private static ParleyServer server;
-    private static Browser browser;
+class HistoryScrollTest extends BrowserTest {
     private BrowserContext context;
-
-    @BeforeAll
-    static void start() {
-        server = Browsers.server();
-        browser = Browsers.shared();
-    }
 
     @AfterEach
     void close() {

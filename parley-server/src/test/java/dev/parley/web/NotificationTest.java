@@ -8,13 +8,11 @@ import com.microsoft.playwright.BrowserContext;
 import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.options.AriaRole;
-import dev.parley.testkit.ParleyServer;
 import dev.parley.testkit.Users;
 import dev.parley.testkit.WsClient;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -22,7 +20,7 @@ import org.junit.jupiter.api.Test;
  * total shows in the tab title. Headless Chromium has no notification centre and never hides a tab, so the page
  * gets a recording Notification and a switchable document.hidden before it loads.
  */
-class NotificationTest {
+class NotificationTest extends BrowserTest {
     private static final String FAKES = """
             window.__notes = [];
             window.__hidden = false;
@@ -39,15 +37,7 @@ class NotificationTest {
             window.Notification = RecordingNotification;
             """;
 
-    private static ParleyServer server;
-    private static Browser browser;
     private BrowserContext context;
-
-    @BeforeAll
-    static void start() {
-        server = Browsers.server();
-        browser = Browsers.shared();
-    }
 
     @AfterEach
     void close() {

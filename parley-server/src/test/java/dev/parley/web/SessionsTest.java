@@ -2,42 +2,17 @@ package dev.parley.web;
 
 import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
 
-import com.microsoft.playwright.Browser;
-import com.microsoft.playwright.BrowserContext;
 import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.options.AriaRole;
-import dev.parley.testkit.ParleyServer;
 import dev.parley.testkit.Users;
-import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** Device sessions from the browser: revoking one logs that browser out live; password change; log out. */
-class SessionsTest {
-    private static ParleyServer server;
-    private static Browser browser;
-    private final List<BrowserContext> contexts = new CopyOnWriteArrayList<>();
-
-    @BeforeAll
-    static void start() {
-        server = Browsers.server();
-        browser = Browsers.shared();
-    }
-
-    @AfterEach
-    void closeContexts() {
-        contexts.forEach(BrowserContext::close);
-    }
+class SessionsTest extends BrowserTest {
 
     private Page login(String username, String password) {
-        BrowserContext c = browser.newContext(new Browser.NewContextOptions()
-                .setLocale("en-US").setViewportSize(1280, 800).setBaseURL(server.http()));
-        c.setDefaultTimeout(20_000);
-        contexts.add(c);
-        Page page = c.newPage();
+        Page page = newContext("en-US", 1280, 800, 20_000).newPage();
         page.navigate("/");
         page.getByLabel("Username").fill(username);
         page.getByLabel("Password").fill(password);

@@ -3,44 +3,27 @@ package dev.parley.web;
 import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.microsoft.playwright.Browser;
 import com.microsoft.playwright.BrowserContext;
 import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.options.AriaRole;
-import dev.parley.testkit.ParleyServer;
 import dev.parley.testkit.Users;
 import java.nio.file.Files;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** The web client in real headless Chromium against a real server (SQLite). */
-class WebClientTest {
-    private static ParleyServer server;
-    private static Browser browser;
-    private final List<BrowserContext> contexts = new CopyOnWriteArrayList<>();
+class WebClientTest extends BrowserTest {
 
     @BeforeAll
     static void start() throws Exception {
-        server = Browsers.server();
-        browser = Browsers.shared();
         Files.createDirectories(Browsers.SCREENSHOTS);
     }
 
-    @AfterEach
-    void closeContexts() {
-        contexts.forEach(BrowserContext::close);
-    }
-
     private BrowserContext context(String locale, int width, int height) {
-        BrowserContext c = browser.newContext(new Browser.NewContextOptions()
-                .setLocale(locale).setViewportSize(width, height).setBaseURL(server.http()));
-        c.setDefaultTimeout(20_000);
-        contexts.add(c);
-        return c;
+        return newContext(locale, width, height, 20_000);
     }
 
     private BrowserContext desktop() { return context("en-US", 1280, 800); }
@@ -77,19 +60,6 @@ class WebClientTest {
 
     private static void nav(Page page, String name) {
         navigation(page).getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName(name)).click();
-    }
-
-    private static Locator composer(Page page) {
-        return page.getByRole(AriaRole.TEXTBOX, new Page.GetByRoleOptions().setName("Message").setExact(true));
-    }
-
-    private static void send(Page page, String text) {
-        composer(page).fill(text);
-        composer(page).press("Enter");
-    }
-
-    private static Locator bubbles(Page page, String side) {
-        return page.locator(".messages .msg." + side + " .msg-text");
     }
 
     private static void openChat(Page page, String username) {
