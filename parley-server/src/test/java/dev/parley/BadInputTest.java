@@ -43,12 +43,8 @@ class BadInputTest extends OnBothDatabases {
     @Test
     void malformedJsonIsAnsweredWithBadJsonAndTheConnectionSurvives() {
         Chat c = chat("badjson");
-        for (String raw : List.of("{", "not json", "{\"type\":\"ping\"", "", "   ", "{'type':'ping'}", "{\"type\":\"ping\",}",
-                "{\"type\":ping}", "{\"type\":\"ping\"} trailing", "{\"type\":\"ping\"}{\"type\":\"ping\"}", "\uFEFF{\"type\":\"ping\"}x")) {
-            c.wa().sendRaw(raw);
-            assertError(c.wa().await("error"), "bad_json", null);
-            assertAlive(c.wa());
-        }
+        assertEachRefused(c, "bad_json", List.of("{", "not json", "{\"type\":\"ping\"", "", "   ", "{'type':'ping'}", "{\"type\":\"ping\",}",
+                "{\"type\":ping}", "{\"type\":\"ping\"} trailing", "{\"type\":\"ping\"}{\"type\":\"ping\"}", "\uFEFF{\"type\":\"ping\"}x"));
         assertNothingStored(c);
         assertOthersServed(c);
     }
@@ -56,11 +52,7 @@ class BadInputTest extends OnBothDatabases {
     @Test
     void jsonThatIsNotAnObjectIsBadJson() {
         Chat c = chat("notobject");
-        for (String raw : List.of("[1,2]", "[{\"type\":\"ping\",\"id\":\"x\"}]", "42", "-1.5e300", "\"ping\"", "null", "true", "[]")) {
-            c.wa().sendRaw(raw);
-            assertError(c.wa().await("error"), "bad_json", null);
-            assertAlive(c.wa());
-        }
+        assertEachRefused(c, "bad_json", List.of("[1,2]", "[{\"type\":\"ping\",\"id\":\"x\"}]", "42", "-1.5e300", "\"ping\"", "null", "true", "[]"));
         assertNothingStored(c);
         assertOthersServed(c);
     }
@@ -566,15 +558,13 @@ class BadInputTest extends OnBothDatabases {
         return new Chat(a, b, wa, wb, ack.get("conversationId").asLong());
     }
 
-    private WsClient connect(Device d) {
-        WsClient ws = track(WsClient.connect(server, d.accessToken()));
-        ws.await("hello");
-        return ws;
-    }
-
-    private WsClient track(WsClient ws) {
-        opened.add(ws);
-        return ws;
+    /** Each raw frame gets an error with {@code code} (no id) and the connection still answers a ping. */
+    private static void assertEachRefused(Chat c, String code, List<String> raws) {
+        for (String raw : raws) {
+            c.wa().sendRaw(raw);
+            assertError(c.wa().await("error"), code, null);
+            assertAlive(c.wa());
+        }
     }
 
     private static long conversationOf(Users u, Device d) {

@@ -207,7 +207,7 @@ class LongPollTest extends OnBothDatabases {
 
             // The session lives on: a later message arrives as frame 2.
             WsClient wb = WsClient.connect(quick, b.accessToken());
-            opened(wb).await("hello");
+            track(wb).await("hello");
             wb.request(frame("type", "send", "to", a.user().id(), "clientMsgId", "e1", "text", "after the wait"));
             JsonNode later = p.get(1);
             assertThat(numbers(later)).containsExactly(2L);
@@ -310,16 +310,6 @@ class LongPollTest extends OnBothDatabases {
 
     // ---------------------------------------------------------------- helpers
 
-    private WsClient connect(Device d) {
-        WsClient ws = opened(WsClient.connect(server, d.accessToken()));
-        ws.await("hello");
-        return ws;
-    }
-
-    private WsClient opened(WsClient ws) {
-        opened.add(ws);
-        return ws;
-    }
 
     private static List<Long> numbers(JsonNode batch) {
         List<Long> out = new ArrayList<>();

@@ -334,17 +334,6 @@ class SyncAndHeartbeatTest extends OnBothDatabases {
 
     // ---------------------------------------------------------------- helpers
 
-    private WsClient connect(Device d) {
-        WsClient ws = track(WsClient.connect(server, d.accessToken()));
-        ws.await("hello");
-        return ws;
-    }
-
-    private WsClient track(WsClient ws) {
-        opened.add(ws);
-        return ws;
-    }
-
     /** Connects as soon as the server has noticed a closed connection and freed its slot. */
     private WsClient connectWhenFree(ParleyServer s, Device d) throws InterruptedException {
         long deadline = System.nanoTime() + 15_000_000_000L;

@@ -27,6 +27,19 @@ public abstract class OnBothDatabases {
         api = users.api();
     }
 
+    /** A WebSocket of the device on the shared server, past its hello; closed after the test. */
+    protected WsClient connect(Users.Device d) {
+        WsClient ws = track(WsClient.connect(server, d.accessToken()));
+        ws.await("hello");
+        return ws;
+    }
+
+    /** Closes {@code ws} after the test. */
+    protected WsClient track(WsClient ws) {
+        opened.add(ws);
+        return ws;
+    }
+
     @AfterEach
     void closeOpenedClients() {
         opened.forEach(WsClient::close);
