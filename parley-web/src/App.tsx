@@ -4,14 +4,20 @@ import { ChatClient } from './protocol/client';
 import type { Tokens, UserSummary } from './protocol/types';
 import { I18nContext, translator, useI18n } from './i18n';
 import { AuthScreen } from './ui/AuthScreen';
-import { ChatView } from './ui/ChatView';
+import { ChatView, type JumpRequest } from './ui/ChatView';
+import { mentionsMe } from './protocol/conversations';
+import { GroupCreate } from './ui/group/GroupCreate';
+import { InviteScreen } from './ui/group/InviteScreen';
+import { SearchPanel } from './ui/search/SearchPanel';
 import { Contacts } from './ui/Contacts';
 import { ConversationList } from './ui/ConversationList';
 import { PrefsContext, usePrefsState } from './ui/Prefs';
 import { Settings } from './ui/Settings';
-import { Avatar, displayName } from './ui/common';
+import { Avatar, conversationTitle, displayName } from './ui/common';
 import { ChatIcon, ContactsIcon, SettingsIcon } from './ui/icons';
 import type { ReactNode } from 'react';
+import { messageSummary } from './media/preview';
+import { uploadsFor } from './media/UploadQueue';
 
 type Boot = { state: 'loading' } | { state: 'out' } | { state: 'in'; me: UserSummary };
 
@@ -42,13 +48,25 @@ export function App() {
 }
 
 type View = 'chats' | 'contacts' | 'settings';
+/** What the chat pane shows: a conversation by id, or a friend's direct chat that may not exist yet. */
+type Open = { conversationId: number; peer?: undefined } | { peer: UserSummary; conversationId?: undefined };
+
+/** The invite code of an address like /#/invite/<code>, or null. */
+export function inviteCodeOf(hash: string): string | null {
+  const m = /^#\/invite\/([^/?#]+)/.exec(hash);
+  return m ? decodeURIComponent(m[1]) : null;
+}
 
 function Shell({ me, onMe, onLoggedOut }: { me: UserSummary; onMe: (u: UserSummary) => void; onLoggedOut: () => void }) {
   const { t } = useI18n();
   const client = useMemo(() => new ChatClient(api, me), [me.id]); // eslint-disable-line react-hooks/exhaustive-deps
   useSyncExternalStore(client.subscribe, client.getVersion);
   const [view, setView] = useState<View>('chats');
-  const [peer, setPeer] = useState<UserSummary | null>(null);
+  const [open, setOpen] = useState<Open | null>(null);
+  const [jump, setJump] = useState<JumpRequest | null>(null);
+  const [listPanel, setListPanel] = useState<'list' | 'search'>('list');
+  const [creating, setCreating] = useState(false);
+  const [invite, setInvite] = useState<string | null>(() => inviteCodeOf(location.hash));
   const tRef = useRef(t);
   tRef.current = t;
   const loggedOut = useRef(onLoggedOut);
@@ -58,16 +76,31 @@ function Shell({ me, onMe, onLoggedOut }: { me: UserSummary; onMe: (u: UserSumma
     client.onRevoked = () => { api.clear(); loggedOut.current(); };
     client.onIncoming = (m, conv) => {
       if (!document.hidden || typeof Notification === 'undefined' || Notification.permission !== 'granted') return;
-      const name = conv ? displayName(conv.summary.peer) : '';
+      const s = conv?.summary;
+      const sender = client.users.name(m.senderId);
+      const title = s && mentionsMe(m, client.me.id) ? tRef.current('notify.mention', { name: sender })
+        : s?.group ? tRef.current('notify.group', { name: sender, group: s.group.name })
+        : tRef.current('notify.newMessage', { name: s ? conversationTitle(s) : sender });
       try {
-        const n = new Notification(tRef.current('notify.newMessage', { name }), { body: m.text.slice(0, 140), tag: `conv-${m.conversationId}` });
-        n.onclick = () => { window.focus(); if (conv) { setView('chats'); setPeer(conv.summary.peer); } n.close(); };
+        const n = new Notification(title, { body: messageSummary(m, tRef.current).slice(0, 140), tag: `conv-${m.conversationId}` });
+        n.onclick = () => { window.focus(); setView('chats'); setOpen({ conversationId: m.conversationId }); n.close(); };
       } catch { /* some browsers only allow notifications from a service worker */ }
     };
     client.start();
+    uploadsFor(client).restore(); // media messages that were uploading when the page went away
     const online = () => client.reconnectNow();
+    const visibility = () => client.setPresence(document.hidden ? 'away' : 'online');
+    const hash = () => setInvite(inviteCodeOf(location.hash));
+    visibility();
     window.addEventListener('online', online);
-    return () => { window.removeEventListener('online', online); client.stop(); };
+    window.addEventListener('hashchange', hash);
+    document.addEventListener('visibilitychange', visibility);
+    return () => {
+      window.removeEventListener('online', online);
+      window.removeEventListener('hashchange', hash);
+      document.removeEventListener('visibilitychange', visibility);
+      client.stop();
+    };
   }, [client]);
 
   const [incoming, setIncoming] = useState(0);
@@ -76,6 +109,13 @@ function Shell({ me, onMe, onLoggedOut }: { me: UserSummary; onMe: (u: UserSumma
     api.friendRequests('incoming').then(r => { if (live) setIncoming(r.filter(x => x.status === 'pending').length); }, () => {});
     return () => { live = false; };
   }, [client.contactsVersion]);
+
+  // Presence of the people one has direct conversations with (friends get pushes after that).
+  const peerIds = [...client.conversations.values()].map(c => (c.summary.kind === 'direct' ? c.summary.peer?.id : undefined))
+    .filter((id): id is number => id !== undefined).sort((a, b) => a - b).join(',');
+  useEffect(() => {
+    if (peerIds) client.loadPresence(peerIds.split(',').map(Number)).catch(() => {});
+  }, [client, peerIds, client.status]);
 
   const unread = client.unreadTotal();
   useEffect(() => {
@@ -88,15 +128,32 @@ function Shell({ me, onMe, onLoggedOut }: { me: UserSummary; onMe: (u: UserSumma
     onLoggedOut();
   }
 
-  function openPeer(u: UserSummary) { setPeer(u); setView('chats'); }
+  function openConversation(conversationId: number, seq?: number) {
+    setView('chats');
+    setOpen({ conversationId });
+    setJump(seq !== undefined ? { seq, n: Date.now() } : null);
+  }
 
-  const activePeer = peer ? (client.conversationWith(peer.id)?.summary.peer ?? peer) : null;
+  function openPeer(u: UserSummary) {
+    const c = client.conversationWith(u.id);
+    setOpen(c ? { conversationId: c.summary.id } : { peer: u });
+    setJump(null);
+    setView('chats');
+  }
+
+  function closeInvite() {
+    setInvite(null);
+    if (inviteCodeOf(location.hash)) history.replaceState(null, '', location.pathname + location.search);
+  }
+
+  // A direct chat opened by peer becomes the conversation once the first send created it.
+  const openId = open?.conversationId ?? (open?.peer ? client.conversationWith(open.peer.id)?.summary.id : undefined);
   const nav: { v: View; label: string; icon: ReactNode }[] = [
     { v: 'chats', label: t('nav.chats'), icon: <ChatIcon /> },
     { v: 'contacts', label: t('nav.contacts'), icon: <ContactsIcon /> },
     { v: 'settings', label: t('nav.settings'), icon: <SettingsIcon /> },
   ];
-  const showChat = view === 'chats' && activePeer;
+  const showChat = view === 'chats' && open !== null;
 
   return (
     <div className={`shell view-${view}${showChat ? ' has-chat' : ''}`} data-status={client.status} data-transport={client.transportKind}>
@@ -121,18 +178,21 @@ function Shell({ me, onMe, onLoggedOut }: { me: UserSummary; onMe: (u: UserSumma
         )}
         {view === 'chats' && (
           <div className="split">
-            <ConversationList client={client} selectedPeerId={activePeer?.id ?? null} onOpen={id => {
-              const c = client.conversationWith(id);
-              if (c) setPeer(c.summary.peer);
-            }} />
-            {activePeer
-              ? <ChatView key={activePeer.id} client={client} peer={activePeer} onBack={() => setPeer(null)} />
+            {listPanel === 'search'
+              ? <SearchPanel client={client} onClose={() => setListPanel('list')} onPick={(c, seq) => openConversation(c, seq)} />
+              : <ConversationList client={client} selectedId={openId ?? null} onOpen={id => openConversation(id)}
+                  onNewGroup={() => setCreating(true)} onSearch={() => setListPanel('search')} />}
+            {open
+              ? <ChatView key={open.peer ? `peer-${open.peer.id}` : openId} client={client} conversationId={openId} peer={open.peer}
+                  jump={jump} onBack={() => setOpen(null)} onOpenConversation={openConversation} />
               : <div className="chat-empty"><span className="logo big" aria-hidden="true">P</span><p className="muted">{t('chats.pick')}</p></div>}
           </div>
         )}
         {view === 'contacts' && <Contacts client={client} onMessage={openPeer} />}
         {view === 'settings' && <Settings client={client} me={me} onMe={onMe} onLogout={logout} />}
       </main>
+      {creating && <GroupCreate client={client} onClose={() => setCreating(false)} onCreated={id => { setCreating(false); openConversation(id); }} />}
+      {invite && <InviteScreen client={client} code={invite} onClose={closeInvite} onJoined={id => { closeInvite(); openConversation(id); }} />}
     </div>
   );
 }

@@ -1,21 +1,37 @@
 import { Api } from './api';
 import { backoffDelay } from './backoff';
+import { folder, mentionsMe, mergeSummary, unreadTotal, type ConversationState, type Folder } from './conversations';
+import { applyChange, isChange, isMessage, isShown, replyRefOf } from './entries';
+import { groupsApi } from './groupsApi';
 import { MessageLog } from './store';
 import { PendingQueue, newClientMsgId, type KeyValue, type PendingSend } from './pending';
+import { Receipts } from './receipts';
 import { openLongPoll, openWebSocket, wsUrl, type Transport, type TransportEvents } from './transport';
+import { TypingTracker } from './typing';
 import {
-  ApiError, type AccountEvent, type ConversationSummary, type Frame, type HistoryPage, type Hello, type Message,
-  type SendAck, type SyncResult, type UserSummary,
+  ApiError, type AccountEvent, type ConversationSettings, type ConversationSummary, type Frame, type HistoryPage, type Hello,
+  type MemberView, type Message, type PresenceView, type Readers, type SendAck, type SyncResult, type UserSummary,
 } from './types';
+import { UserDirectory } from './users';
 
 export type ConnStatus = 'connecting' | 'online' | 'offline';
+export type { ConversationState };
 
-export interface ConversationState { summary: ConversationSummary; lastMessage: Message | null }
+/** What a send carries besides its text (issue 5: replies, mentions, forwards). */
+export interface SendExtras { replyTo?: Message; mentions?: number[]; mentionsAll?: boolean; forwardOf?: Message }
+
+/** System events after which the user is no longer a member (the conversation freezes for them). */
+const ENDS_MEMBERSHIP = new Set(['member_removed', 'member_left']);
+/** System events that change the member list or roles (member lists held are reloaded). */
+const MEMBER_EVENTS = new Set(['created', 'members_added', 'member_removed', 'member_left', 'member_joined', 'role_changed',
+  'owner_transferred', 'member_muted', 'member_unmuted']);
 
 /** Errors after which retrying the same send cannot succeed: the user decides (retry or discard). */
 const PERMANENT_SEND_ERRORS = new Set([
   'not_friends', 'text_too_long', 'empty_message', 'recipient_unavailable', 'forbidden', 'invalid_field',
-  'user_not_found', 'conversation_not_found', 'frame_too_large',
+  'user_not_found', 'conversation_not_found', 'frame_too_large', 'not_member', 'member_muted', 'group_muted',
+  'message_not_found', 'invalid_mention', 'message_recalled', 'group_not_found',
+  'media_not_found', 'upload_incomplete',
 ]);
 
 /** Failed WebSocket attempts in a row (never opened) before switching to long-poll. */
@@ -46,8 +62,20 @@ export class ChatClient {
   contactsVersion = 0;
   version = 0;
   syncToken: string | null = null;
-  /** A message from someone else arrived (for notifications). */
+  /** A message from someone else arrived in a conversation that is not muted (for notifications). */
   onIncoming: (m: Message, c: ConversationState | undefined) => void = () => {};
+  /** Profiles seen so far, to name people by id. */
+  readonly users: UserDirectory;
+  readonly typing = new TypingTracker();
+  readonly presence = new Map<number, PresenceView>();
+  private readonly receipts = new Map<number, Receipts>();
+  private readonly readCounts = new Map<number, number>();
+  private readonly members = new Map<number, { list: MemberView[] | null; loading: Promise<void> | null }>();
+  private readonly delivered = new Map<number, number>();
+  private deliveredTimer: ReturnType<typeof setTimeout> | null = null;
+  private typingTimer: ReturnType<typeof setTimeout> | null = null;
+  private groupTimers = new Map<number, ReturnType<typeof setTimeout>>();
+  private presenceState: 'online' | 'away' = 'online';
   /** The device session was revoked: the app logs out. */
   onRevoked: () => void = () => {};
 
@@ -83,6 +111,8 @@ export class ChatClient {
       requestTimeoutMs: options.requestTimeoutMs ?? 15_000,
     };
     this.pending = new PendingQueue(this.opts.storage, `parley.pending.${me.id}`);
+    this.users = new UserDirectory(id => this.api.user(id), () => this.emit());
+    this.users.remember(me);
   }
 
   // ---- subscription -------------------------------------------------------------------------------------------
@@ -114,6 +144,10 @@ export class ChatClient {
     this.stopHeartbeat();
     if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
     if (this.listTimer) clearTimeout(this.listTimer);
+    if (this.deliveredTimer) clearTimeout(this.deliveredTimer);
+    if (this.typingTimer) clearTimeout(this.typingTimer);
+    for (const t of this.groupTimers.values()) clearTimeout(t);
+    this.groupTimers.clear();
     this.failWaiters('stopped');
   }
 
@@ -226,6 +260,7 @@ export class ChatClient {
         });
       }, every);
     }
+    if (this.presenceState !== 'online') this.request({ type: 'presence', state: this.presenceState }).catch(() => {});
     this.resync(gen).catch(() => { /* a failed sync means a dropped connection; the reconnect syncs again */ });
   }
 
@@ -267,6 +302,9 @@ export class ChatClient {
       case 'message': this.onMessage(f as unknown as Message); break;
       case 'read': this.onReadPush(f as unknown as { conversationId: number; readSeq: number; unread: number }); break;
       case 'event': this.onEvent(f as unknown as AccountEvent); break;
+      case 'receipt': this.onReceipt(f as unknown as { conversationId: number; userId: number; readSeq?: number; deliveredSeq?: number }); break;
+      case 'typing': this.onTyping(f as unknown as { conversationId: number; userId: number }); break;
+      case 'presence': this.onPresence(f as unknown as PresenceView); break;
       default: break; // pong without a waiter, errors without an id
     }
   }
@@ -295,19 +333,22 @@ export class ChatClient {
     this.emit();
     await this.refreshList();
     if (gen !== this.gen) return;
+    // What arrived while away has reached this device now.
+    for (const c of this.conversations.values()) {
+      if (!c.summary.left && c.summary.lastSeq > c.summary.readSeq) this.noteDelivered(c.summary.id, c.summary.lastSeq);
+    }
     await Promise.all([...this.logs.entries()]
-      .filter(([id, log]) => log.loaded && (this.conversations.get(id)?.summary.lastSeq ?? 0) > log.maxSeq)
+      .filter(([id, log]) => log.loaded && !log.hasNewer && (this.conversations.get(id)?.summary.lastSeq ?? 0) > log.maxSeq)
       .map(([id]) => this.pullAfter(id)));
     this.flushPending();
   }
 
   private upsertSummary(c: ConversationSummary): void {
     const cur = this.conversations.get(c.id);
+    this.users.remember(c.peer);
     if (!cur) { this.conversations.set(c.id, { summary: c, lastMessage: null }); return; }
-    const s = cur.summary;
-    const lastSeq = Math.max(s.lastSeq, c.lastSeq);
-    const readSeq = Math.max(s.readSeq, c.readSeq);
-    cur.summary = { ...c, lastSeq, readSeq, unread: Math.max(0, lastSeq - readSeq), lastActivityAt: Math.max(s.lastActivityAt, c.lastActivityAt) };
+    cur.summary = mergeSummary(cur.summary, c);
+    if (c.kind === 'direct' && c.peer) this.receiptsOf(c.id).note(c.peer.id, cur.summary.peerReadSeq, cur.summary.peerDeliveredSeq);
   }
 
   /** Reloads the conversation list (previews and unread counts) over REST. */
@@ -317,9 +358,10 @@ export class ChatClient {
       for (const e of list) {
         this.upsertSummary(e.conversation);
         const cur = this.conversations.get(e.conversation.id)!;
-        if (e.lastMessage && (!cur.lastMessage || cur.lastMessage.seq < e.lastMessage.seq)) cur.lastMessage = e.lastMessage;
+        if (e.lastMessage) this.touchLastMessage(cur, e.lastMessage);
+        const peer = e.conversation.kind === 'direct' ? e.conversation.peer : undefined;
         for (const p of this.pending.all()) {
-          if (p.peerId === e.conversation.peer.id && p.conversationId === undefined) this.pending.update(p.clientMsgId, { conversationId: e.conversation.id });
+          if (peer && p.peerId === peer.id && p.conversationId === undefined) this.pending.update(p.clientMsgId, { conversationId: e.conversation.id });
         }
       }
       this.emit();
@@ -341,7 +383,7 @@ export class ChatClient {
         const log = this.log(conversationId);
         for (;;) {
           const page = await this.history({ conversationId, after: log.maxSeq, limit: 100 });
-          this.addMessages(conversationId, page.messages);
+          this.addMessages(conversationId, page.messages, page.lastSeq);
           if (!page.hasMore) break;
         }
       } while (this.pullAgain.has(conversationId));
@@ -355,15 +397,29 @@ export class ChatClient {
     return this.api.messages(q.conversationId, { before: q.before, after: q.after, limit: q.limit });
   }
 
-  private addMessages(conversationId: number, msgs: readonly Message[]): void {
+  /** asOf: the seq up to which the entries' state is current (a page's lastSeq); 0 for pushes and acks. */
+  private addMessages(conversationId: number, msgs: readonly Message[], asOf = 0): void {
     const log = this.log(conversationId);
-    const added = log.add(msgs);
+    const before = log.messages;
+    const added = log.add(msgs, asOf);
     const conv = this.conversations.get(conversationId);
-    for (const m of added) {
+    for (const m of msgs) {
       if (m.senderId === this.me.id && m.clientMsgId) this.pending.remove(m.clientMsgId);
-      if (conv && (!conv.lastMessage || conv.lastMessage.seq < m.seq)) conv.lastMessage = m;
+      if (conv) this.touchLastMessage(conv, log.byMessageId(m.id) ?? m);
     }
-    if (added.length) this.emit();
+    if (conv?.lastMessage) conv.lastMessage = log.byMessageId(conv.lastMessage.id) ?? conv.lastMessage;
+    if (added.length || log.messages !== before) this.emit();
+  }
+
+  /** The list preview follows the newest shown entry and the changes to it. */
+  private touchLastMessage(conv: ConversationState, e: Message): void {
+    if (isShown(e)) {
+      if (!conv.lastMessage || conv.lastMessage.seq <= e.seq) conv.lastMessage = e;
+    } else if (conv.lastMessage && isChange(e) && e.targetId === conv.lastMessage.id) {
+      conv.lastMessage = applyChange(conv.lastMessage, e);
+    } else if (!conv.lastMessage) {
+      conv.lastMessage = e;
+    }
   }
 
   // ---- pushes -------------------------------------------------------------------------------------------------
@@ -371,42 +427,285 @@ export class ChatClient {
   private onMessage(m: Message): void {
     const conv = this.conversations.get(m.conversationId);
     if (!conv) {
-      // A conversation we do not know yet (someone wrote first): load the list, then tell the UI who it was.
+      // A conversation we do not know yet (someone wrote first, or we were added to a group): load the list, then
+      // tell the UI who it was.
       this.refreshList().then(() => {
-        if (m.senderId !== this.me.id) this.onIncoming(m, this.conversations.get(m.conversationId));
+        const c = this.conversations.get(m.conversationId);
+        if (m.senderId !== this.me.id && isMessage(m) && !c?.summary.muted) this.onIncoming(m, c);
       });
       return;
     }
-    if (m.senderId !== this.me.id) this.onIncoming(m, conv);
+    this.onEntry(conv, m);
+    if (m.senderId !== this.me.id && isMessage(m) && !conv.summary.muted) this.onIncoming(m, conv);
+    this.emit();
+  }
+
+  /** An entry that arrived live (a push, or the ack of one's own change): summary, log, side effects. */
+  private onEntry(conv: ConversationState, m: Message): void {
+    if (conv.summary.left && m.seq > conv.summary.lastSeq) return; // frozen: nothing after the end of a membership
+    const fresh = m.seq > conv.summary.lastSeq;
     this.noteMessage(conv, m);
+    if (m.senderId !== this.me.id) {
+      if (this.typing.stop(m.conversationId, m.senderId)) this.emit();
+      if (fresh) this.noteDelivered(m.conversationId, m.seq);
+    }
+    if (m.kind === 'system' && m.system) this.onSystem(conv, m);
     const log = this.logs.get(m.conversationId);
-    if (log?.loaded) {
+    if (log?.loaded && !log.hasNewer) {
       if (log.gapBefore(m.seq)) this.pullAfter(m.conversationId).catch(() => {});
       else this.addMessages(m.conversationId, [m]);
     }
-    this.emit();
   }
 
   private noteMessage(conv: ConversationState, m: Message): void {
     const s = conv.summary;
+    const fresh = m.seq > s.lastSeq;
     const lastSeq = Math.max(s.lastSeq, m.seq);
-    const readSeq = m.senderId === this.me.id ? Math.max(s.readSeq, m.seq) : s.readSeq;
-    conv.summary = { ...s, lastSeq, readSeq, unread: Math.max(0, lastSeq - readSeq), lastActivityAt: Math.max(s.lastActivityAt, m.sentAt) };
-    if (!conv.lastMessage || conv.lastMessage.seq < m.seq) conv.lastMessage = m;
-    if (m.senderId === this.me.id && m.clientMsgId) this.pending.remove(m.clientMsgId);
+    const mine = m.senderId === this.me.id;
+    const readSeq = mine ? Math.max(s.readSeq, m.seq) : s.readSeq;
+    // Only messages from others count as unread (contract §1); system and change entries do not.
+    const counts = fresh && !mine && isMessage(m) && m.seq > readSeq;
+    const unread = readSeq >= lastSeq ? 0 : s.unread + (counts ? 1 : 0);
+    const mentionCount = readSeq >= lastSeq ? undefined : (s.mentionCount ?? 0) + (counts && mentionsMe(m, this.me.id) ? 1 : 0) || undefined;
+    conv.summary = { ...s, lastSeq, readSeq, unread, mentionCount, lastActivityAt: Math.max(s.lastActivityAt, m.sentAt) };
+    this.touchLastMessage(conv, m);
+    if (mine && m.clientMsgId) this.pending.remove(m.clientMsgId);
+  }
+
+  /** Group system entries: a membership that ended freezes the conversation; other changes reload the group. */
+  private onSystem(conv: ConversationState, m: Message): void {
+    const ev = m.system!;
+    const me = this.me.id;
+    if ((ENDS_MEMBERSHIP.has(ev.event) && ev.userId === me) || ev.event === 'dissolved') {
+      conv.summary = { ...conv.summary, left: true };
+      this.typing.stop(conv.summary.id, me);
+      return;
+    }
+    if (ev.event === 'renamed' && ev.name && conv.summary.group) {
+      conv.summary = { ...conv.summary, group: { ...conv.summary.group, name: ev.name } };
+    }
+    if (MEMBER_EVENTS.has(ev.event)) {
+      // A member list someone looks at follows (it stays shown while it reloads).
+      if (this.members.has(conv.summary.id)) this.loadMembers(conv.summary.id, true).catch(() => {});
+    }
+    this.scheduleGroupRefresh(conv.summary.id);
+  }
+
+  private scheduleGroupRefresh(conversationId: number): void {
+    if (this.groupTimers.has(conversationId)) return;
+    this.groupTimers.set(conversationId, setTimeout(() => {
+      this.groupTimers.delete(conversationId);
+      this.refreshGroup(conversationId).catch(() => {});
+    }, 150));
+  }
+
+  /** Reloads a group's view (name, announcement, roles, mutes) into its summary. */
+  async refreshGroup(conversationId: number): Promise<void> {
+    const conv = this.conversations.get(conversationId);
+    if (!conv?.summary.group || conv.summary.left) return;
+    const g = await groupsApi.get(this.api, conv.summary.group.id);
+    conv.summary = { ...conv.summary, group: g };
+    this.emit();
+  }
+
+  private onReceipt(r: { conversationId: number; userId: number; readSeq?: number; deliveredSeq?: number }): void {
+    const conv = this.conversations.get(r.conversationId);
+    if (!conv || r.userId === this.me.id) return;
+    const changed = this.receiptsOf(r.conversationId).note(r.userId, r.readSeq ?? 0, r.deliveredSeq ?? 0);
+    if (conv.summary.kind === 'direct' && conv.summary.peer?.id === r.userId) {
+      const s = conv.summary;
+      conv.summary = {
+        ...s,
+        peerReadSeq: Math.max(s.peerReadSeq ?? 0, r.readSeq ?? 0),
+        peerDeliveredSeq: Math.max(s.peerDeliveredSeq ?? 0, r.deliveredSeq ?? 0, r.readSeq ?? 0),
+      };
+    }
+    if (changed || conv.summary.kind === 'direct') this.emit();
+  }
+
+  private onTyping(t: { conversationId: number; userId: number }): void {
+    if (t.userId === this.me.id) return;
+    this.typing.note(t.conversationId, t.userId, Date.now());
+    this.emit();
+    // Re-render once the indicator runs out.
+    if (this.typingTimer) clearTimeout(this.typingTimer);
+    this.typingTimer = setTimeout(() => { this.typingTimer = null; this.emit(); }, 6100);
+  }
+
+  private onPresence(p: PresenceView): void {
+    this.presence.set(p.userId, p);
+    this.emit();
   }
 
   private onReadPush(r: { conversationId: number; readSeq: number; unread: number }): void {
     const conv = this.conversations.get(r.conversationId);
     if (!conv) return;
-    const readSeq = Math.max(conv.summary.readSeq, r.readSeq);
-    conv.summary = { ...conv.summary, readSeq, unread: Math.max(0, conv.summary.lastSeq - readSeq) };
+    const s = conv.summary;
+    const readSeq = Math.max(s.readSeq, r.readSeq);
+    const all = readSeq >= s.lastSeq;
+    conv.summary = { ...s, readSeq, unread: all ? 0 : r.readSeq >= s.readSeq ? r.unread : s.unread, mentionCount: all ? undefined : s.mentionCount };
     this.emit();
   }
 
-  private onEvent(_e: AccountEvent): void {
-    this.contactsVersion++;
+  private onEvent(e: AccountEvent): void {
+    if (e.kind === 'conversation_settings') this.applySettings(e.data as ConversationSettings);
+    else this.contactsVersion++;
     this.emit();
+  }
+
+  /** Pinned, muted, archived, cleared: from this device's change or another device's (account event). */
+  private applySettings(st: ConversationSettings): void {
+    const conv = this.conversations.get(st.conversationId);
+    if (!conv) { this.scheduleListRefresh(); return; }
+    const cleared = st.clearedSeq ?? 0;
+    conv.summary = {
+      ...conv.summary, pinned: st.pinned || undefined, muted: st.muted || undefined, archived: st.archived || undefined,
+      clearedSeq: cleared || undefined,
+    };
+    if (cleared > 0) {
+      const log = this.logs.get(st.conversationId);
+      log?.dropThrough(cleared);
+      if (conv.lastMessage && conv.lastMessage.seq <= cleared) conv.lastMessage = null;
+      if (conv.summary.readSeq < cleared) conv.summary = { ...conv.summary, unread: 0, mentionCount: undefined };
+    }
+  }
+
+  // ---- receipts, delivery, typing, presence --------------------------------------------------------------------
+
+  receiptsOf(conversationId: number): Receipts {
+    let r = this.receipts.get(conversationId);
+    if (!r) { r = new Receipts(); this.receipts.set(conversationId, r); }
+    return r;
+  }
+
+  /** How many other members read one's message (what pushes and readers lists told this client). */
+  readCount(m: Message): number {
+    return Math.max(this.receiptsOf(m.conversationId).readCount(m.seq, m.senderId), this.readCounts.get(m.id) ?? 0);
+  }
+
+  /** Asks who read a message (groups); remembers the count and the readers' cursors. */
+  async loadReaders(m: Message): Promise<Readers> {
+    const r = await groupsApi.readers(this.api, m.conversationId, m.id);
+    const rec = this.receiptsOf(m.conversationId);
+    for (const u of r.readers ?? []) { this.users.remember(u); rec.note(u.id, m.seq); }
+    this.readCounts.set(m.id, Math.max(this.readCounts.get(m.id) ?? 0, r.readCount ?? 0));
+    this.emit();
+    return r;
+  }
+
+  /** Tells the server (soon, batched) that entries up to seq reached this device. */
+  noteDelivered(conversationId: number, seq: number): void {
+    if (seq <= (this.delivered.get(conversationId) ?? 0)) return;
+    this.delivered.set(conversationId, seq);
+    if (this.deliveredTimer) return;
+    this.deliveredTimer = setTimeout(() => {
+      this.deliveredTimer = null;
+      if (this.status !== 'online') return;
+      for (const [conversationId, seq] of this.deliveredPending()) {
+        this.request({ type: 'delivered', conversationId, seq }).catch(() => {});
+      }
+    }, 250);
+  }
+
+  private sentDelivered = new Map<number, number>();
+  private *deliveredPending(): Generator<[number, number]> {
+    for (const [c, s] of this.delivered) {
+      if ((this.sentDelivered.get(c) ?? 0) >= s) continue;
+      this.sentDelivered.set(c, s);
+      yield [c, s];
+    }
+  }
+
+  /** The user types in a conversation: tell the others, at most every 2 s. */
+  notifyTyping(conversationId: number): void {
+    const conv = this.conversations.get(conversationId);
+    if (!conv || conv.summary.left || this.status !== 'online') return;
+    if (!this.typing.shouldSend(conversationId, Date.now())) return;
+    this.request({ type: 'typing', conversationId }).catch(() => {});
+  }
+
+  /** Who types in a conversation now (user ids). */
+  typingIn(conversationId: number): number[] {
+    return this.typing.who(conversationId, Date.now());
+  }
+
+  /** This tab is visible (online) or hidden (away). */
+  setPresence(state: 'online' | 'away'): void {
+    if (this.presenceState === state) return;
+    this.presenceState = state;
+    if (this.status === 'online') this.request({ type: 'presence', state }).catch(() => {});
+  }
+
+  /** Loads the presence of some users (friends; others read as offline). */
+  async loadPresence(userIds: number[]): Promise<void> {
+    const ids = [...new Set(userIds)].filter(id => id !== this.me.id);
+    if (!ids.length) return;
+    for (let i = 0; i < ids.length; i += 100) {
+      const list = await groupsApi.presence(this.api, ids.slice(i, i + 100));
+      for (const p of list) this.presence.set(p.userId, p);
+    }
+    this.emit();
+  }
+
+  // ---- groups and per-conversation settings ---------------------------------------------------------------------
+
+  /** The members of a group as loaded so far (null until loaded); loads them on first use. */
+  membersOf(conversationId: number): MemberView[] | null {
+    const held = this.members.get(conversationId);
+    if (!held) this.loadMembers(conversationId).catch(() => {});
+    return held?.list ?? null;
+  }
+
+  /** Loads the whole member list (pages of 1000). */
+  loadMembers(conversationId: number, force = false): Promise<void> {
+    const conv = this.conversations.get(conversationId);
+    const groupId = conv?.summary.group?.id;
+    if (groupId === undefined) return Promise.resolve();
+    let held = this.members.get(conversationId);
+    if (!held) { held = { list: null, loading: null }; this.members.set(conversationId, held); }
+    if (held.loading) return held.loading;
+    if (held.list && !force) return Promise.resolve();
+    const h = held;
+    h.loading = (async () => {
+      const all: MemberView[] = [];
+      let after: string | number | undefined;
+      for (;;) {
+        const page = await groupsApi.members(this.api, groupId, after);
+        all.push(...page.members);
+        if (page.next === undefined || page.next === null || !page.members.length) break;
+        after = page.next;
+      }
+      for (const m of all) this.users.remember(m.user);
+      h.list = all;
+      this.emit();
+    })().finally(() => { h.loading = null; });
+    return h.loading;
+  }
+
+  /** Pin, mute, archive: on the server, then here (other devices get the account event). */
+  async updateSettings(conversationId: number, patch: { pinned?: boolean; muted?: boolean; archived?: boolean }): Promise<void> {
+    const st = await groupsApi.settings(this.api, conversationId, patch);
+    this.applySettings({ ...st, conversationId });
+    this.emit();
+  }
+
+  /** "Delete for me": the history up to now is gone for this user. */
+  async clearHistory(conversationId: number): Promise<void> {
+    const st = await groupsApi.clear(this.api, conversationId);
+    this.applySettings({ ...st, conversationId });
+    this.emit();
+  }
+
+  /** After creating or joining a group: the conversation list knows it. */
+  async openGroup(groupId: number): Promise<ConversationState | undefined> {
+    let c = this.conversationOfGroup(groupId);
+    if (!c) { await this.refreshList(); c = this.conversationOfGroup(groupId); }
+    return c;
+  }
+
+  conversationOfGroup(groupId: number): ConversationState | undefined {
+    for (const c of this.conversations.values()) if (c.summary.group?.id === groupId) return c;
+    return undefined;
   }
 
   // ---- reading ------------------------------------------------------------------------------------------------
@@ -424,7 +723,7 @@ export class ChatClient {
     const page = await this.api.messages(conversationId, { limit: 50 });
     log.loaded = true;
     log.hasOlder = page.hasMore;
-    this.addMessages(conversationId, page.messages);
+    this.addMessages(conversationId, page.messages, page.lastSeq);
     this.emit();
     const last = this.conversations.get(conversationId)?.summary.lastSeq ?? page.lastSeq;
     if (Math.max(last, page.lastSeq) > log.maxSeq) await this.pullAfter(conversationId);
@@ -437,17 +736,60 @@ export class ChatClient {
     const page = await this.api.messages(conversationId, { before: log.minSeq, limit: 50 });
     log.hasOlder = page.hasMore;
     const before = log.messages.length;
-    this.addMessages(conversationId, page.messages);
+    this.addMessages(conversationId, page.messages, page.lastSeq);
     this.emit();
     return log.messages.length - before;
+  }
+
+  /**
+   * Makes sure the entry at seq is held (jump to a quoted message or a search hit). A page around it that meets
+   * what is held joins it; one further back replaces it, and the log then loads newer pages on the way down.
+   */
+  async loadAround(conversationId: number, seq: number): Promise<void> {
+    const log = this.log(conversationId);
+    if (log.has(seq) && log.loaded) return;
+    const page = await groupsApi.around(this.api, conversationId, seq);
+    const max = page.messages.length ? page.messages[page.messages.length - 1].seq : seq;
+    const before = page.hasMoreBefore ?? page.hasMore;
+    if (log.loaded && !log.hasNewer && log.messages.length && max >= log.minSeq - 1) {
+      this.addMessages(conversationId, page.messages, page.lastSeq);
+      if (page.messages.length && page.messages[0].seq <= log.minSeq) log.hasOlder = before;
+    } else {
+      log.reset();
+      log.loaded = true;
+      log.hasOlder = before;
+      log.hasNewer = page.hasMoreAfter ?? false;
+      this.addMessages(conversationId, page.messages, page.lastSeq);
+    }
+    this.emit();
+  }
+
+  /** After a jump: the next page towards the present. Returns how many were added. */
+  async loadNewer(conversationId: number): Promise<number> {
+    const log = this.log(conversationId);
+    if (!log.hasNewer) return 0;
+    const page = await this.api.messages(conversationId, { after: log.maxSeq, limit: 50 });
+    const before = log.messages.length;
+    this.addMessages(conversationId, page.messages, page.lastSeq);
+    log.hasNewer = page.hasMore;
+    this.emit();
+    return log.messages.length - before;
+  }
+
+  /** Back to the newest entries after a jump. */
+  async backToLatest(conversationId: number): Promise<void> {
+    const log = this.log(conversationId);
+    if (!log.hasNewer) return;
+    log.reset();
+    await this.loadLatest(conversationId);
   }
 
   /** Marks everything in a chat read, locally at once and on the server. */
   markRead(conversationId: number): void {
     const conv = this.conversations.get(conversationId);
-    if (!conv || conv.summary.readSeq >= conv.summary.lastSeq) return;
+    if (!conv || conv.summary.readSeq >= conv.summary.lastSeq || conv.summary.left) return;
     const seq = conv.summary.lastSeq;
-    conv.summary = { ...conv.summary, readSeq: seq, unread: 0 };
+    conv.summary = { ...conv.summary, readSeq: seq, unread: 0, mentionCount: undefined };
     this.emit();
     const done = this.status === 'online'
       ? this.request({ type: 'read', conversationId, seq })
@@ -455,23 +797,31 @@ export class ChatClient {
     done.catch(() => {});
   }
 
-  sortedConversations(): ConversationState[] {
-    return [...this.conversations.values()].sort((a, b) => b.summary.lastActivityAt - a.summary.lastActivityAt || b.summary.id - a.summary.id);
+  /** The main folder (pinned first, then latest activity), without archived or cleared conversations. */
+  sortedConversations(f: Folder = 'main'): ConversationState[] {
+    return folder(this.conversations.values(), f);
   }
 
+  /** The direct conversation with a user. */
   conversationWith(peerId: number): ConversationState | undefined {
-    for (const c of this.conversations.values()) if (c.summary.peer.id === peerId) return c;
+    for (const c of this.conversations.values()) if (c.summary.kind !== 'group' && c.summary.peer?.id === peerId) return c;
     return undefined;
   }
 
+  /** Unread messages over conversations that are not muted. */
   unreadTotal(): number {
-    let n = 0;
-    for (const c of this.conversations.values()) n += c.summary.unread;
-    return n;
+    return unreadTotal(this.conversations.values());
   }
 
   pendingFor(peerId: number): PendingSend[] {
     return this.pending.all().filter(p => p.peerId === peerId).sort((a, b) => a.createdAt - b.createdAt);
+  }
+
+  /** The unacknowledged sends of a conversation (a direct one also by its peer, before it existed). */
+  pendingIn(conversationId: number | undefined, peerId?: number): PendingSend[] {
+    return this.pending.all()
+      .filter(p => (conversationId !== undefined && p.conversationId === conversationId) || (peerId !== undefined && p.peerId === peerId))
+      .sort((a, b) => a.createdAt - b.createdAt);
   }
 
   // ---- sending ------------------------------------------------------------------------------------------------
@@ -479,18 +829,77 @@ export class ChatClient {
   /** Profiles the UI knows (e.g. a friend opened from Contacts), to name a conversation a first send opens. */
   rememberPeer(u: UserSummary): void {
     this.peers.set(u.id, u);
+    this.users.remember(u);
   }
 
-  /** Queues a message (shown at once as pending) and sends it when connected. */
-  send(peerId: number, text: string): PendingSend {
+  /** Queues a message to a user (their direct conversation; shown at once as pending) and sends it when connected. */
+  send(peerId: number, text: string, extras: SendExtras = {}): PendingSend {
     const conv = this.conversationWith(peerId);
+    return this.queue({ peerId, conversationId: conv?.summary.id }, text, extras);
+  }
+
+  /** Queues a message to a conversation (groups, and direct ones that exist). */
+  sendIn(conversationId: number, text: string, extras: SendExtras = {}): PendingSend {
+    const conv = this.conversations.get(conversationId);
+    const peerId = conv?.summary.kind === 'direct' ? conv.summary.peer?.id : undefined;
+    return this.queue({ peerId, conversationId }, text, extras);
+  }
+
+  private queue(to: { peerId?: number; conversationId?: number }, text: string, x: SendExtras): PendingSend {
     const p: PendingSend = {
-      clientMsgId: newClientMsgId(), peerId, conversationId: conv?.summary.id, text, createdAt: Date.now(), status: 'pending',
+      clientMsgId: newClientMsgId(), ...to, text, createdAt: Date.now(), status: 'pending',
+      ...(x.replyTo ? { replyTo: x.replyTo.id, replyRef: replyRefOf(x.replyTo) } : {}),
+      ...(x.mentions?.length ? { mentions: x.mentions } : {}),
+      ...(x.mentionsAll ? { mentionsAll: true } : {}),
+      ...(x.forwardOf ? { forwardOf: x.forwardOf.id } : {}),
     };
+    if (to.conversationId !== undefined) this.typing.sent(to.conversationId);
     this.pending.add(p);
     this.emit();
     this.flushPending();
     return p;
+  }
+
+  /** Changes the text of one's own message. */
+  async edit(m: Message, text: string): Promise<void> {
+    await this.change({ type: 'edit', conversationId: m.conversationId, messageId: m.id, text }, m, { kind: 'edit', text });
+  }
+
+  /** Recalls a message (one's own within the recall window; any, for a group admin). */
+  async recall(m: Message): Promise<void> {
+    await this.change({ type: 'recall', conversationId: m.conversationId, messageId: m.id }, m, { kind: 'recall' });
+  }
+
+  /** Adds or takes back a reaction. */
+  async react(m: Message, emoji: string, remove: boolean): Promise<void> {
+    await this.change({ type: 'react', conversationId: m.conversationId, messageId: m.id, emoji, ...(remove ? { remove: true } : {}) },
+      m, { kind: 'reaction', emoji, ...(remove ? { removed: true } : {}) });
+  }
+
+  /** Sends a change frame; an `ack` means an entry was stored: apply it here at once (the push skips this connection). */
+  private async change(frame: Frame, target: Message, entry: Partial<Message>): Promise<void> {
+    const reply = await this.request<Frame>(frame);
+    if (reply.type !== 'ack') return;
+    const a = reply as unknown as SendAck;
+    const conv = this.conversations.get(target.conversationId);
+    if (!conv) return;
+    this.onEntry(conv, {
+      id: a.messageId, conversationId: a.conversationId ?? target.conversationId, seq: a.seq, senderId: this.me.id, sentAt: a.sentAt,
+      targetId: target.id, targetSeq: target.seq, ...entry,
+    } as Message);
+    this.emit();
+  }
+
+  /** Queues a send whose clientMsgId was chosen earlier (a media message, once its uploads are done). */
+  sendPrepared(p: Omit<PendingSend, 'createdAt' | 'status'> & { createdAt?: number }): PendingSend {
+    const held = this.pending.get(p.clientMsgId);
+    if (held) return held;
+    const conversationId = p.conversationId ?? (p.peerId !== undefined ? this.conversationWith(p.peerId)?.summary.id : undefined);
+    const full: PendingSend = { ...p, conversationId, createdAt: p.createdAt ?? Date.now(), status: 'pending' };
+    this.pending.add(full);
+    this.emit();
+    this.flushPending();
+    return full;
   }
 
   retry(clientMsgId: string): void {
@@ -515,7 +924,7 @@ export class ChatClient {
           if (this.status !== 'online') return;
           if (!this.pending.get(p.clientMsgId)) continue;
           try {
-            const ack = await this.request<SendAck>({ type: 'send', to: p.peerId, clientMsgId: p.clientMsgId, text: p.text });
+            const ack = await this.request<SendAck>(sendFrame(p));
             this.applyAck(p, ack);
           } catch (e) {
             const code = e instanceof ApiError ? e.code : 'error';
@@ -541,11 +950,16 @@ export class ChatClient {
   private applyAck(p: PendingSend, ack: SendAck): void {
     const m: Message = {
       id: ack.messageId, conversationId: ack.conversationId, seq: ack.seq, senderId: this.me.id,
-      clientMsgId: p.clientMsgId, text: p.text, sentAt: ack.sentAt,
+      clientMsgId: p.clientMsgId, text: p.text, sentAt: ack.sentAt, kind: 'text',
+      ...(p.attachments?.length ? { kind: 'media', attachments: p.media, ...(p.text ? {} : { text: undefined }) } : {}),
+      ...(p.replyRef ? { replyTo: p.replyRef } : {}),
+      ...(p.mentions ? { mentions: p.mentions } : {}),
+      ...(p.mentionsAll ? { mentionsAll: true } : {}),
+      ...(p.forwardOf ? { forwarded: true } : {}),
     };
     this.pending.remove(p.clientMsgId);
     let conv = this.conversations.get(ack.conversationId);
-    const peer = this.peers.get(p.peerId);
+    const peer = p.peerId !== undefined ? this.peers.get(p.peerId) : undefined;
     if (!conv && ack.seq === 1 && peer) {
       // This send opened the conversation: it holds exactly this message.
       conv = {
@@ -562,13 +976,30 @@ export class ChatClient {
     } else {
       this.noteMessage(conv, m);
       const log = this.logs.get(ack.conversationId);
-      if (log?.loaded) {
+      if (log?.loaded && !log.hasNewer) {
         if (log.gapBefore(m.seq)) this.pullAfter(ack.conversationId).catch(() => {});
         else this.addMessages(ack.conversationId, [m]);
       }
     }
     this.emit();
   }
+}
+
+/** The `send` frame of a queued message: to a user (direct) or into a conversation (groups). */
+export function sendFrame(p: PendingSend): Frame {
+  return {
+    type: 'send',
+    ...(p.peerId !== undefined ? { to: p.peerId } : { conversationId: p.conversationId }),
+    clientMsgId: p.clientMsgId,
+    // A forward copies the original's content on the server; the text held here is only for showing it meanwhile.
+    // With attachments the text is an optional caption.
+    ...(p.forwardOf !== undefined || (p.attachments?.length && !p.text.trim()) ? {} : { text: p.text }),
+    ...(p.attachments?.length ? { attachments: p.attachments } : {}),
+    ...(p.replyTo !== undefined ? { replyTo: p.replyTo } : {}),
+    ...(p.mentions?.length ? { mentions: p.mentions } : {}),
+    ...(p.mentionsAll ? { mentionsAll: true } : {}),
+    ...(p.forwardOf !== undefined ? { forwardOf: p.forwardOf } : {}),
+  };
 }
 
 function sleep(ms: number): Promise<void> { return new Promise(r => setTimeout(r, ms)); }

@@ -1,9 +1,24 @@
+import type { MediaView } from '../media/types';
+import type { ReplyRef } from './types';
+
 /** Sends not yet acknowledged, kept in localStorage so they survive reloads and are retried with the same clientMsgId. */
 export interface PendingSend {
   clientMsgId: string;
-  peerId: number;
+  /** The peer of a direct conversation (sent with `to`); absent for groups (sent with `conversationId`). */
+  peerId?: number;
   conversationId?: number;
   text: string;
+  /** Media ids of uploaded attachments (a media message; text is then the optional caption). */
+  attachments?: string[];
+  /** Their media views, to show the message before it is acknowledged. */
+  media?: MediaView[];
+  /** The quoted message (id) and its quote as shown until the ack. */
+  replyTo?: number;
+  replyRef?: ReplyRef;
+  mentions?: number[];
+  mentionsAll?: boolean;
+  /** A forward of this message id (the server copies its content). */
+  forwardOf?: number;
   createdAt: number;
   status: 'pending' | 'failed';
   error?: string;

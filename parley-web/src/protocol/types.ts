@@ -1,10 +1,48 @@
 /** Wire types of the Parley protocol (REST /api/v1 and WebSocket frames). */
-export interface UserSummary { id: number; username: string; displayName: string }
+import type { MediaView } from '../media/types';
+export interface UserSummary { id: number; username: string; displayName: string; presenceVisibility?: 'friends' | 'nobody' }
 export interface Tokens { accessToken: string; expiresIn: number; sessionId: number; user: UserSummary }
-export interface Message { id: number; conversationId: number; seq: number; senderId: number; clientMsgId?: string | null; text: string; sentAt: number }
-export interface ConversationSummary { id: number; kind: string; peer: UserSummary; lastSeq: number; readSeq: number; unread: number; lastActivityAt: number }
+/** Entry kinds: messages and system entries are shown; edit, recall and reaction change earlier messages. */
+export type EntryKind = 'text' | 'media' | 'system' | 'edit' | 'recall' | 'reaction';
+export interface ReplyRef { id: number; seq: number; senderId: number; kind: string; text?: string; recalled?: boolean }
+export interface Reaction { emoji: string; userIds: number[] }
+export interface SystemEvent { event: string; name?: string; userIds?: number[]; userId?: number; announcement?: string; role?: string; until?: number }
+/** An attachment view (contract §6). */
+export type Attachment = MediaView;
+/**
+ * One entry of a conversation's sequence (a message push or a history item). Messages show their current state
+ * (edited text, recalled, reactions); edit/recall/reaction entries point at the message they change.
+ */
+export interface Message {
+  id: number; conversationId: number; seq: number; senderId: number; clientMsgId?: string | null; text?: string; sentAt: number;
+  kind?: EntryKind; replyTo?: ReplyRef; forwarded?: boolean; mentions?: number[]; mentionsAll?: boolean;
+  attachments?: Attachment[]; editedAt?: number; recalled?: boolean; recalledBy?: number; reactions?: Reaction[];
+  targetId?: number; targetSeq?: number; emoji?: string; removed?: boolean; system?: SystemEvent;
+}
+export type Role = 'owner' | 'admin' | 'member';
+export interface GroupView {
+  id: number; name: string; announcement?: string; ownerId: number; memberCount: number; allMuted: boolean; role: Role;
+  mutedUntil?: number; createdAt: number;
+}
+export interface MemberView { user: UserSummary; role: Role; joinedAt: number; mutedUntil?: number }
+export interface MemberPage { members: MemberView[]; next?: string | number }
+export interface InviteView { code: string; groupId: number; createdBy: number; createdAt: number; expiresAt?: number }
+export interface InvitePreview { code: string; group: { id: number; name: string; memberCount: number } }
+export interface ConversationSettings { conversationId: number; pinned: boolean; muted: boolean; archived: boolean; clearedSeq: number }
+export interface ConversationSummary {
+  id: number; kind: string; peer?: UserSummary; lastSeq: number; readSeq: number; unread: number; lastActivityAt: number;
+  group?: GroupView; pinned?: boolean; muted?: boolean; archived?: boolean; clearedSeq?: number; mentionCount?: number;
+  left?: boolean; peerReadSeq?: number; peerDeliveredSeq?: number;
+}
 export interface ConversationEntry { conversation: ConversationSummary; lastMessage?: Message | null }
-export interface HistoryPage { conversationId: number; messages: Message[]; hasMore: boolean; lastSeq: number }
+export interface HistoryPage {
+  conversationId: number; messages: Message[]; hasMore: boolean; lastSeq: number; hasMoreBefore?: boolean; hasMoreAfter?: boolean;
+}
+export interface Readers { readCount: number; memberCount: number; readers?: UserSummary[] }
+export type PresenceState = 'online' | 'away' | 'offline';
+export interface PresenceView { userId: number; state: PresenceState; lastSeenAt?: number }
+export interface SearchResult { message: Message; conversation: ConversationSummary; before: Message[]; after: Message[] }
+export interface SearchPage { results: SearchResult[]; next?: string }
 export interface AccountEvent { seq: number; kind: string; data: unknown; at: number }
 export interface SyncResult { token: string; events: AccountEvent[]; conversations: ConversationSummary[]; hasMore: boolean; full: boolean }
 export interface SendAck { clientMsgId: string; conversationId: number; messageId: number; seq: number; sentAt: number; duplicate: boolean }

@@ -1,11 +1,12 @@
-import { useCallback, useEffect, useState, type FormEvent } from 'react';
+import { useCallback, useEffect, useState, useSyncExternalStore, type FormEvent } from 'react';
 import type { ChatClient } from '../protocol/client';
 import type { Friend, FriendRequest, UserSummary } from '../protocol/types';
 import { errorText, useI18n } from '../i18n';
-import { Avatar, displayName } from './common';
+import { Avatar, PresenceAvatar, displayName } from './common';
+import { presenceText } from './chat/ChatHeader';
 
 export function Contacts({ client, onMessage }: { client: ChatClient; onMessage: (u: UserSummary) => void }) {
-  const { t } = useI18n();
+  const { t, lang } = useI18n();
   const api = client.api;
   const [q, setQ] = useState('');
   const [results, setResults] = useState<UserSummary[] | null>(null);
@@ -28,6 +29,11 @@ export function Contacts({ client, onMessage }: { client: ChatClient; onMessage:
   }, [api]);
 
   useEffect(() => { reload(); }, [reload, client.contactsVersion]);
+  const friendIdList = friends.map(f => f.user.id).join(',');
+  useEffect(() => {
+    if (friendIdList) client.loadPresence(friendIdList.split(',').map(Number)).catch(() => {});
+  }, [client, friendIdList]);
+  useSyncExternalStore(client.subscribe, client.getVersion);
 
   async function search(e: FormEvent) {
     e.preventDefault();
@@ -130,9 +136,10 @@ export function Contacts({ client, onMessage }: { client: ChatClient; onMessage:
           <ul className="people" aria-label={t('contacts.friends')}>
             {friends.length === 0 && <li className="empty">{t('contacts.noFriends')}</li>}
             {friends.map(f => (
-              <li key={f.user.id} className="person" data-username={f.user.username}>
-                <Avatar user={f.user} />
-                <span className="person-name"><strong>{displayName(f.user)}</strong><span className="muted small">@{f.user.username}</span></span>
+              <li key={f.user.id} className="person" data-username={f.user.username} data-presence={client.presence.get(f.user.id)?.state ?? 'offline'}>
+                <PresenceAvatar user={f.user} state={client.presence.get(f.user.id)?.state} />
+                <span className="person-name"><strong>{displayName(f.user)}</strong>
+                  <span className="muted small">@{f.user.username}{presenceText(client.presence.get(f.user.id), t, lang) ? ` · ${presenceText(client.presence.get(f.user.id), t, lang)}` : ''}</span></span>
                 <span className="actions">
                   <button type="button" className="primary" onClick={() => onMessage(f.user)}
                     aria-label={`${t('contacts.message')} ${displayName(f.user)}`}>{t('contacts.message')}</button>

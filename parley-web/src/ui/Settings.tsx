@@ -5,6 +5,7 @@ import { errorText, useI18n } from '../i18n';
 import { LanguagePicker, usePrefs, type Theme } from './Prefs';
 import { shortTime } from './common';
 import { DeviceIcon } from './icons';
+import { groupsApi } from '../protocol/groupsApi';
 
 export function Settings({ client, me, onMe, onLogout }: {
   client: ChatClient; me: UserSummary; onMe: (u: UserSummary) => void; onLogout: () => void;
@@ -20,8 +21,22 @@ export function Settings({ client, me, onMe, onLogout }: {
   const [sessions, setSessions] = useState<SessionView[]>([]);
   const [perm, setPerm] = useState<string>(typeof Notification === 'undefined' ? 'unsupported' : Notification.permission);
 
+  const [visibility, setVisibility] = useState<'friends' | 'nobody'>(me.presenceVisibility ?? 'friends');
+  const [privacyMsg, setPrivacyMsg] = useState<{ text: string; error?: boolean } | null>(null);
+
   const loadSessions = useCallback(() => { api.sessions().then(setSessions).catch(() => {}); }, [api]);
   useEffect(loadSessions, [loadSessions]);
+  // The profile carries the privacy setting (not every login answer does).
+  useEffect(() => { api.me().then(u => { if (u.presenceVisibility) setVisibility(u.presenceVisibility); }, () => {}); }, [api]);
+
+  async function saveVisibility(v: 'friends' | 'nobody') {
+    const before = visibility;
+    setVisibility(v);
+    try {
+      await groupsApi.presenceVisibility(api, v);
+      setPrivacyMsg({ text: t('settings.saved') });
+    } catch (err) { setVisibility(before); setPrivacyMsg({ text: errorText(t, err), error: true }); }
+  }
 
   async function saveProfile(e: FormEvent) {
     e.preventDefault();
@@ -75,6 +90,20 @@ export function Settings({ client, me, onMe, onLogout }: {
             : perm === 'denied' ? <p className="muted">{t('settings.notifyDenied')}</p>
             : perm === 'unsupported' ? <p className="muted">{t('settings.notifyUnsupported')}</p>
             : <button type="button" onClick={() => Notification.requestPermission().then(setPerm)}>{t('settings.notifyEnable')}</button>}
+        </div>
+
+        <div className="card" role="group" aria-labelledby="privacy-h">
+          <h3 id="privacy-h" className="card-title">{t('settings.privacy')}</h3>
+          <fieldset className="theme-choice">
+            <legend>{t('settings.presenceVisibility')}</legend>
+            {(['friends', 'nobody'] as const).map(v => (
+              <label key={v} className="radio">
+                <input type="radio" name="presence" value={v} checked={visibility === v} onChange={() => saveVisibility(v)} />
+                <span>{t(`settings.presence.${v}`)}</span>
+              </label>
+            ))}
+          </fieldset>
+          {privacyMsg && <p className={privacyMsg.error ? 'form-error' : 'form-ok'} role="status">{privacyMsg.text}</p>}
         </div>
 
         <form className="card" onSubmit={changePassword} aria-labelledby="pw-h">

@@ -67,3 +67,31 @@ export const EMOJIS = [
   '💜', '🖤', '💔', '💯', '✨', '🔥', '🎉', '🎂', '🎁', '☕', '🍵', '🍻', '🍕', '🍜', '🌹', '🌸', '☀️', '🌙',
   '⭐', '🌈', '⚡', '❄️', '🐶', '🐱', '🐼', '🦊', '🚀', '✅', '❌', '❓', '❗', '💤',
 ];
+
+/** The presence dot on an avatar: green online, amber away; nothing when offline or unknown. */
+export function PresenceDot({ state }: { state?: string }) {
+  if (state !== 'online' && state !== 'away') return null;
+  return <span className={`presence-dot ${state}`} data-presence={state} aria-hidden="true" />;
+}
+
+/** An avatar with the user's presence dot. */
+export function PresenceAvatar({ user, size = 40, state }: { user: Pick<UserSummary, 'id' | 'displayName' | 'username'>; size?: number; state?: string }) {
+  return <span className="avatar-wrap"><Avatar user={user} size={size} /><PresenceDot state={state} /></span>;
+}
+
+/** A group's avatar: its initials on a colour of its own, rounded square. */
+export function GroupAvatar({ id, name, size = 40 }: { id: number; name: string; size?: number }) {
+  const hue = avatarHue(id + 7919);
+  return (
+    <span className="avatar group" aria-hidden="true"
+      style={{ width: size, height: size, fontSize: size * 0.38, background: `hsl(${hue} 50% 42%)` }}>
+      {initials(name)}
+    </span>
+  );
+}
+
+/** A conversation's title: the group name, or the peer's name. */
+export function conversationTitle(s: { kind: string; peer?: Pick<UserSummary, 'displayName' | 'username'>; group?: { name: string } }): string {
+  if (s.group) return s.group.name;
+  return s.peer ? displayName(s.peer) : '…';
+}

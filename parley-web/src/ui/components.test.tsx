@@ -36,7 +36,7 @@ function clientWithConversations() {
 describe('ConversationList', () => {
   it('sorts by activity, shows previews as text, unread badges and filters by name', () => {
     const onOpen = vi.fn();
-    render(withLang('en', <ConversationList client={clientWithConversations()} selectedPeerId={null} onOpen={onOpen} />));
+    render(withLang('en', <ConversationList client={clientWithConversations()} selectedId={null} onOpen={onOpen} />));
     const items = screen.getAllByRole('button').filter(b => b.classList.contains('conv-item'));
     expect(items.map(i => i.querySelector('.conv-name')!.textContent)).toEqual(['王小明', 'Alice Smith']);
     expect(items[1].getAttribute('aria-label')).toBe('Alice Smith, 3 unread');
@@ -45,11 +45,11 @@ describe('ConversationList', () => {
     fireEvent.change(screen.getByLabelText('Filter conversations'), { target: { value: 'ali' } });
     expect(screen.getAllByRole('button').filter(b => b.classList.contains('conv-item'))).toHaveLength(1);
     fireEvent.click(screen.getByRole('button', { name: /Alice Smith/ }));
-    expect(onOpen).toHaveBeenCalledWith(2);
+    expect(onOpen).toHaveBeenCalledWith(10);
   });
 
   it('speaks Chinese', () => {
-    render(withLang('zh-CN', <ConversationList client={clientWithConversations()} selectedPeerId={null} onOpen={() => {}} />));
+    render(withLang('zh-CN', <ConversationList client={clientWithConversations()} selectedId={null} onOpen={() => {}} />));
     expect(screen.getByRole('heading', { name: '聊天' })).toBeTruthy();
     expect(screen.getByLabelText('筛选会话')).toBeTruthy();
   });

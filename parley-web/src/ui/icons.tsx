@@ -22,3 +22,21 @@ export const BackIcon = () => (
 export const DeviceIcon = () => (
   <svg {...base}><rect x="3" y="4" width="18" height="12" rx="2" /><path d="M8 20h8M12 16v4" /></svg>
 );
+export const SearchIcon = () => (
+  <svg {...base}><circle cx="11" cy="11" r="7" /><path d="m20 20-3.5-3.5" /></svg>
+);
+export const InfoIcon = () => (
+  <svg {...base}><circle cx="12" cy="12" r="9.5" /><path d="M12 11v5.5" /><path d="M12 7.5h.01" strokeWidth={2.6} /></svg>
+);
+export const GroupIcon = () => (
+  <svg {...base}><circle cx="9" cy="9" r="3.2" /><circle cx="17" cy="10" r="2.6" /><path d="M3 19.5a6 6 0 0 1 12 0" /><path d="M15 15.2a5 5 0 0 1 6.5 4.3" /></svg>
+);
+export const PinIcon = () => (
+  <svg {...base} width={14} height={14}><path d="M9 3h6l-1 6 4 4H6l4-4-1-6Z" /><path d="M12 13v8" /></svg>
+);
+export const BellOffIcon = () => (
+  <svg {...base} width={14} height={14}><path d="M6 8a6 6 0 0 1 9.3-5" /><path d="M18 8c0 7 3 9 3 9H7" /><path d="M13.7 21a2 2 0 0 1-3.4 0" /><path d="m2 2 20 20" /></svg>
+);
+export const ArchiveIcon = () => (
+  <svg {...base}><rect x="3" y="4" width="18" height="5" rx="1" /><path d="M5 9v10a1 1 0 0 0 1 1h12a1 1 0 0 0 1-1V9" /><path d="M10 13h4" /></svg>
+);

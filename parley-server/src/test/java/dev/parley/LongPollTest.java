@@ -205,12 +205,14 @@ class LongPollTest extends OnBothDatabases {
             assertThat(empty.get("closed").asBoolean()).isFalse();
             assertThat(waitedMillis).as("the poll waited for frames").isGreaterThanOrEqualTo(1500);
 
-            // The session lives on: a later message arrives as frame 2.
+            // The session lives on: later frames continue at 2 (b coming online, then b's message).
             WsClient wb = WsClient.connect(quick, b.accessToken());
             track(wb).await("hello");
             wb.request(frame("type", "send", "to", a.user().id(), "clientMsgId", "e1", "text", "after the wait"));
             JsonNode later = p.get(1);
-            assertThat(numbers(later)).containsExactly(2L);
+            assertThat(numbers(later)).containsExactly(2L, 3L);
+            assertThat(later.get("frames").get(0).get("frame").get("type").asString()).isEqualTo("presence");
+            assertThat(later.get("frames").get(1).get("frame").get("text").asString()).isEqualTo("after the wait");
         } finally {
             quick.stop();
         }

@@ -26,12 +26,15 @@ public final class Bench {
         }
         Args a = Args.parse(argv);
         String scenario = a.positional.isEmpty() ? "help" : a.positional.get(0);
-        if (!List.of("idle", "reconnect", "direct", "group", "all").contains(scenario)) {
+        if (!List.of("idle", "reconnect", "direct", "group", "media", "search", "all").contains(scenario)) {
             System.out.println("""
-                    usage: ./parley bench idle|reconnect|direct|group|all [options]
+                    usage: ./parley bench idle|reconnect|direct|group|media|search|all [options]
                       --db sqlite|postgresql|both        (default both)
                       idle, reconnect: --connections 19000 --processes 2 --ramp 2000 (per s) --hold 60 (s)
                       direct:          --pairs 200 --rates 2000,5000,10000,20000 --seconds 10 --repeat 1
+                      group:           --sizes 1000,10000 --messages 5 --processes 2
+                      media:           --size-mb 200 --runs 3 (upload and download MB/s; server heap and RSS during an upload)
+                      search:          --messages 100000 --noise 100000 --conversations 20 --runs 30 (not part of all)
                       --server-jvm "-Xmx2g ..."          JVM options of the server process
                       --out bench-results               where reports and plots go""");
             return;
@@ -49,10 +52,6 @@ public final class Bench {
                 + " cores, JDK " + System.getProperty("java.version") + ", arguments `" + String.join(" ", argv) + "`");
         List<String> jvm = a.get("server-jvm", "").isBlank() ? List.of() : List.of(a.get("server-jvm", "").trim().split("\\s+"));
 
-        if (scenario.equals("group")) {
-            report.section("group", "Not available yet: Parley has no group conversations (issue 5). The scenario is listed so that it "
-                    + "runs as soon as groups exist.");
-        }
         Map<String, List<DirectScenario.Step>> directByDb = new LinkedHashMap<>();
         for (String db : dbs) {
             if (scenario.equals("idle") || scenario.equals("reconnect") || scenario.equals("all")) {
@@ -71,6 +70,41 @@ public final class Bench {
                     directByDb.put(db, steps);
                     reportDirect(report, db, a.integer("pairs", 200), steps);
                     reportMedians(report, steps);
+                }
+            }
+<<<<<<< HEAD
+            if (scenario.equals("group") || scenario.equals("all")) {
+                List<Integer> sizes = Arrays.stream(a.get("sizes", "1000,10000").split(",")).map(String::trim).map(Integer::parseInt).toList();
+                List<GroupScenario.Result> results = new ArrayList<>();
+                for (int size : sizes) {
+                    Map<String, String> settings = benchSettings(size + 100);
+                    settings.put("parley.limits.max-group-members", Integer.toString(size));
+                    try (ServerProcess server = ServerProcess.start(serverJar, db, freePort(), settings, jvm)) {
+                        results.add(GroupScenario.run(server, size, a.integer("messages", 5), a.integer("processes", 2), out, benchJar));
+                    }
+                }
+                reportGroup(report, db, results);
+            }
+=======
+>>>>>>> i6-web
+            if (scenario.equals("media") || scenario.equals("all")) {
+                Map<String, String> settings = benchSettings(1000);
+                settings.put("parley.media.max-file-size", (a.integer("size-mb", 200) + 1) + "MB");
+                settings.put("parley.media.quota-per-user", "1TB");
+                try (ServerProcess server = ServerProcess.start(serverJar, db, freePort(), settings, jvm)) {
+                    MediaScenario.Result r = new MediaScenario(server).run(a.integer("size-mb", 200), a.integer("runs", 3),
+                            Files.createTempDirectory("parley-bench-media-"));
+                    reportMedia(report, db, r);
+                }
+            }
+            if (scenario.equals("search")) {
+                Map<String, String> settings = benchSettings(1000);
+                settings.put("parley.limits.frames-per-second", "100000"); // the fill sends as fast as acks come back
+                settings.put("parley.limits.frame-burst", "100000");
+                try (ServerProcess server = ServerProcess.start(serverJar, db, freePort(), settings, jvm)) {
+                    SearchScenario.Run r = new SearchScenario(server, a.integer("messages", 100_000), a.integer("noise", 100_000),
+                            a.integer("conversations", 20)).run(a.integer("runs", 30));
+                    reportSearch(report, db, a.integer("conversations", 20), r);
                 }
             }
         }
@@ -99,6 +133,27 @@ public final class Bench {
         return s;
     }
 
+    private static void reportMedia(Report report, String db, MediaScenario.Result r) throws Exception {
+        List<List<String>> rows = new ArrayList<>();
+        for (int i = 0; i < r.runs().size(); i++) {
+            MediaScenario.Run run = r.runs().get(i);
+            rows.add(Report.row(i + 1, String.format("%.0f", run.uploadMBps()), String.format("%.0f", run.downloadMBps())));
+        }
+        double[] up = r.runs().stream().mapToDouble(MediaScenario.Run::uploadMBps).sorted().toArray();
+        double[] down = r.runs().stream().mapToDouble(MediaScenario.Run::downloadMBps).sorted().toArray();
+        rows.add(Report.row("median", String.format("%.0f", up[up.length / 2]), String.format("%.0f", down[down.length / 2])));
+        report.section("Media on " + db, String.format("%d MB file (kind file: streamed to disk, SHA-256, type sniffing, local store), "
+                + "one PATCH, then one GET, over loopback; MB = 10^6 bytes. Each run uploads different bytes.", r.sizeBytes() / 1_000_000));
+        report.table(List.of("run", "upload MB/s", "download MB/s"), rows);
+        MediaScenario.Memory m = r.memory();
+        report.table(List.of("server memory during an upload", "MiB"), List.of(
+                Report.row("heap after GC before the upload", String.format("%.1f", m.baseHeapKib() / 1024.0)),
+                Report.row("heap after a GC during the upload (held)", String.format("%.1f", m.heldHeapKib() / 1024.0)),
+                Report.row("heap in use, peak of " + m.samples() + " samples, garbage included", String.format("%.1f", m.peakHeapKib() / 1024.0)),
+                Report.row("RSS before the upload", String.format("%.1f", m.baseRssKib() / 1024.0)),
+                Report.row("RSS, peak during the upload", String.format("%.1f", m.peakRssKib() / 1024.0))));
+    }
+
     private static void reportConnections(Report report, String db, ConnectionScenarios.Result r) throws Exception {
         double heapPer = (r.heapKib() - r.baseHeapKib()) * 1024.0 / r.connections();
         double rssPer = (r.rssKib() - r.baseRssKib()) * 1024.0 / r.connections();
@@ -124,12 +179,51 @@ public final class Bench {
         report.table(List.of("projected connections", "heap (GiB)", "RSS (GiB)", "kernel TCP, server side (GiB)"), List.of(
                 projection(100_000, r.baseHeapKib(), heapPer, baseMiB, rssPer, sockPer),
                 projection(1_000_000, r.baseHeapKib(), heapPer, baseMiB, rssPer, sockPer)));
+        // Where the heap per connection goes: the classes that grew most, per connection (full histograms beside the report).
+        List<List<String>> classes = new ArrayList<>();
+        for (ConnectionScenarios.ClassCost c : r.perConnection().subList(0, Math.min(25, r.perConnection().size()))) {
+            classes.add(Report.row("`" + c.className() + "`", String.format("%.2f", c.instances()), String.format("%.0f", c.bytes())));
+        }
+        double listed = r.perConnection().stream().filter(c -> c.bytes() > 0).mapToDouble(ConnectionScenarios.ClassCost::bytes).sum();
+        classes.add(Report.row("all classes that grew", "", String.format("%.0f", listed)));
+        report.table(List.of("class (held − baseline) / connections", "instances per connection", "bytes per connection"), classes);
     }
 
     private static List<String> projection(int n, long baseHeapKib, double heapPer, double baseRssMiB, double rssPer, double sockPer) {
         double gib = 1024.0 * 1024 * 1024;
         return Report.row(String.format("%,d", n), String.format("%.2f", (baseHeapKib * 1024.0 + n * heapPer) / gib),
                 String.format("%.2f", (baseRssMiB * 1024 * 1024 + n * rssPer) / gib), String.format("%.2f", n * sockPer / 2 / gib));
+    }
+
+    private static void reportGroup(Report report, String db, List<GroupScenario.Result> results) throws Exception {
+        List<List<String>> rows = new ArrayList<>();
+        for (GroupScenario.Result r : results) {
+            rows.add(Report.row(r.members(), String.format("%.1f", r.joinSeconds()), r.deliveries().size(),
+                    String.format("%.1f", r.medianAllMs()), String.format("%.1f", r.maxAllMs()),
+                    String.format("%.1f", GroupScenario.median(r.deliveries().stream().mapToDouble(GroupScenario.Delivery::ackMs).toArray())),
+                    String.format("%.0f", r.medianDeliveriesPerSecond()),
+                    r.deliveries().stream().mapToInt(GroupScenario.Delivery::receivers).min().orElse(0),
+                    String.format("%.0f", r.serverCpuMsPerMessage()), String.format("%.1f", r.generatorCpuSeconds()), r.unexpectedCloses()));
+        }
+        report.section("Group messages on " + db, "One sender; every other member online on its own WebSocket in generator processes. "
+                + "all have it: from the send until the last member received the push (wall clock, same machine); after one unmeasured "
+                + "warm-up message, one message a second.");
+        report.table(List.of("members", "join time (s)", "messages", "median all have it (ms)", "max (ms)", "median ack (ms)",
+                "median deliveries/s", "fewest receivers", "server CPU ms/message", "generator CPU (s)", "unexpected closes"), rows);
+    }
+
+    private static void reportSearch(Report report, String db, int conversations, SearchScenario.Run r) throws Exception {
+        report.section("Search on " + db, String.format("%,d messages in the searcher's %d conversations, %,d more in other users' conversations "
+                + "(same vocabulary); filled over WebSockets in %.1f s (%.0f messages/s stored with the index kept, %d send errors). "
+                + "Latency of GET /api/v1/search/messages from request to full answer (first page, limit 20, with context and "
+                + "summaries), sequential, after 5 warm-up runs.", r.messages(), conversations, r.noise(), r.fillSeconds(),
+                (r.messages() + r.noise()) / r.fillSeconds(), r.sendErrors()));
+        List<List<String>> rows = new ArrayList<>();
+        for (SearchScenario.Result x : r.results()) {
+            rows.add(Report.row(x.query().label(), "`" + x.query().q() + "`", x.matching() < 0 ? "–" : String.format("%,d", x.matching()),
+                    x.returned(), String.format("%.1f", x.p50Ms()), String.format("%.1f", x.p95Ms()), String.format("%.1f", x.maxMs())));
+        }
+        report.table(List.of("query", "q", "searcher's matching messages", "returned", "p50 ms", "p95 ms", "max ms"), rows);
     }
 
     private static void reportDirect(Report report, String db, int pairs, List<DirectScenario.Step> steps) throws Exception {

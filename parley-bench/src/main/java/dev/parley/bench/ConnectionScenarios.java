@@ -16,7 +16,10 @@ import java.util.List;
 final class ConnectionScenarios {
     record Result(int connections, double loginsPerSecond, double rampSeconds, long baseHeapKib, long heapKib,
                   long baseRssKib, long rssKib, long baseSockKib, long sockKib, double holdSeconds, double serverCpuSeconds,
-                  double stormSeconds, double generatorCpuSeconds, int unexpectedCloses) {}
+                  double stormSeconds, double generatorCpuSeconds, int unexpectedCloses, List<ClassCost> perConnection) {}
+
+    /** What one connection adds of one class: (held - baseline) / connections, from the class histograms. */
+    record ClassCost(String className, double instances, double bytes) {}
 
     private ConnectionScenarios() {}
 
@@ -29,6 +32,7 @@ final class ConnectionScenarios {
         long baseHeap = server.heapUsedAfterGcKib();
         long baseRss = server.rssKib();
         long baseSock = KernelSockets.tcpMemKib();
+        var baseClasses = server.classHistogram(workDir.resolve("histogram-" + server.database + "-baseline.txt"));
 
         List<Process> workers = new ArrayList<>();
         List<BufferedReader> outs = new ArrayList<>();
@@ -58,6 +62,7 @@ final class ConnectionScenarios {
         long heap = server.heapUsedAfterGcKib();
         long rss = server.rssKib();
         long sock = KernelSockets.tcpMemKib();
+        var heldClasses = server.classHistogram(workDir.resolve("histogram-" + server.database + "-held.txt"));
 
         double stormSeconds = Double.NaN;
         if (storm) {
@@ -76,11 +81,22 @@ final class ConnectionScenarios {
             workers.get(i).waitFor();
         }
         return new Result(connections, created.loginsPerSecond(), rampSeconds, baseHeap, heap, baseRss, rss, baseSock, sock,
-                held, serverCpu, stormSeconds, genCpu, unexpected);
+                held, serverCpu, stormSeconds, genCpu, unexpected, perConnection(baseClasses, heldClasses, connections));
+    }
+
+    /** The classes that grew most with the connections, per connection, largest first. */
+    static List<ClassCost> perConnection(java.util.Map<String, long[]> base, java.util.Map<String, long[]> held, int connections) {
+        List<ClassCost> out = new ArrayList<>();
+        held.forEach((name, h) -> {
+            long[] b = base.getOrDefault(name, new long[2]);
+            out.add(new ClassCost(name, (h[0] - b[0]) / (double) connections, (h[1] - b[1]) / (double) connections));
+        });
+        out.sort(java.util.Comparator.comparingDouble(ClassCost::bytes).reversed());
+        return out;
     }
 
     /** Reads lines until one starts with {@code word}; returns the rest of it. */
-    private static String expect(BufferedReader r, String word) throws Exception {
+    static String expect(BufferedReader r, String word) throws Exception {
         for (String line; (line = r.readLine()) != null; ) {
             if (line.startsWith(word)) return line.substring(word.length()).trim();
         }

@@ -23,6 +23,8 @@ import java.util.regex.Pattern;
  */
 final class ServerProcess implements AutoCloseable {
     private static final Pattern HEAP_USED = Pattern.compile("used (\\d+)K");
+    /** {@code   12:     4000     320000  some.Class (module@version)} */
+    private static final Pattern HISTOGRAM_ROW = Pattern.compile("(?m)^\\s*\\d+:\\s+(\\d+)\\s+(\\d+)\\s+(\\S+)");
     private static final long CLOCK_TICK_NANOS = 10_000_000L; // USER_HZ = 100 on Linux
 
     final int port;
@@ -95,6 +97,17 @@ final class ServerProcess implements AutoCloseable {
 
     long pid() { return process.pid(); }
 
+    /**
+     * PostgreSQL: ANALYZE the run's database now, so that query plans after a bulk fill do not depend on when
+     * autovacuum last came by. SQLite: nothing (Parley keeps no planner statistics there).
+     */
+    void analyze() throws SQLException {
+        if (pgDatabase == null) return;
+        try (Connection c = DriverManager.getConnection(pgAdminUrl().replace("/postgres", "/" + pgDatabase), "postgres", "")) {
+            c.createStatement().execute("ANALYZE");
+        }
+    }
+
     /** Resident set size in KiB, from /proc. */
     long rssKib() throws IOException {
         for (String line : Files.readAllLines(Path.of("/proc/" + pid() + "/status"))) {
@@ -120,6 +133,26 @@ final class ServerProcess implements AutoCloseable {
         Matcher m = HEAP_USED.matcher(info);
         if (!m.find()) throw new IllegalStateException("no heap figure in: " + info);
         return Long.parseLong(m.group(1));
+    }
+
+    /** Heap in use now, garbage included (no GC forced), in KiB. */
+    long heapUsedKib() throws Exception {
+        Matcher m = HEAP_USED.matcher(jcmd("GC.heap_info"));
+        if (!m.find()) throw new IllegalStateException("no heap figure");
+        return Long.parseLong(m.group(1));
+    }
+
+    /**
+     * The live objects by class after a full GC ({@code jcmd GC.class_histogram}): class name (module suffix
+     * dropped) to {instances, bytes}. The raw output is written to {@code out}.
+     */
+    java.util.Map<String, long[]> classHistogram(Path out) throws Exception {
+        String text = jcmd("GC.class_histogram");
+        Files.writeString(out, text);
+        java.util.Map<String, long[]> classes = new java.util.HashMap<>();
+        Matcher m = HISTOGRAM_ROW.matcher(text);
+        while (m.find()) classes.put(m.group(3), new long[] {Long.parseLong(m.group(1)), Long.parseLong(m.group(2))});
+        return classes;
     }
 
     private String jcmd(String command) throws Exception {

@@ -20,6 +20,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  *   in:  DROP            drop every connection at once, reconnect each with its token, sync from its token
  *   out: CAUGHTUP nanos  time from the drop until the last connection had its sync answer
  *   in:  QUIT            close all, print CPU nanos, exit
+ *   out: ALL k micros n  (group scenario) every connection of the slice has the message with text "G<k>"; micros is
+ *                        the wall-clock time of the last receipt; after 60 s it is printed with however many had it
  * </pre>
  * Connections send a {@code ping} every heartbeat interval, as real clients do, spread over the interval.
  */
@@ -40,6 +42,7 @@ public final class Worker {
         AtomicInteger ready = new AtomicInteger();
         CountDownLatch[] round = {new CountDownLatch(n)};
         AtomicInteger closedUnexpectedly = new AtomicInteger();
+        GroupReceipts group = new GroupReceipts(n);
         WsClients.Listener listener = new WsClients.Listener() {
             @Override
             public void onText(WsClients.Conn c, String text) {
@@ -51,6 +54,8 @@ public final class Worker {
                     syncTokens[c.tag] = text.substring(i + 9, text.indexOf('"', i + 9));
                     ready.incrementAndGet();
                     round[0].countDown();
+                } else if (text.startsWith("{\"type\":\"message\"")) {
+                    group.received(text);
                 } else if (text.startsWith("{\"type\":\"error\"")) {
                     System.err.println("worker error frame: " + text);
                 }

@@ -6,6 +6,8 @@ public enum CloseReason {
     GOING_AWAY(1001, "server shutting down"),
     /** A message past the 1 MiB hard limit: the framing cannot go on (RFC 6455 §7.4.1, 1009). */
     FRAME_TOO_LARGE(1009, "frame too large"),
+    /** The server failed to set up the connection (RFC 6455 §7.4.1, 1011); reconnect with backoff. */
+    INTERNAL_ERROR(1011, "internal error"),
     UNAUTHORIZED(4401, "token invalid, expired or revoked"),
     SESSION_REVOKED(4403, "device session revoked"),
     IDLE_TIMEOUT(4408, "idle timeout"),

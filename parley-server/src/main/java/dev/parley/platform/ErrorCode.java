@@ -33,6 +33,31 @@ public enum ErrorCode {
     NOT_FRIENDS(403, "You can only message your friends."),
     RATE_LIMITED(429, "Too many requests; slow down."),
     SERVER_FULL(503, "The server holds as many connections as it may."),
+    // Groups and message features (issue 5)
+    NOT_MEMBER(403, "You are not a member of this conversation."),
+    NOT_ADMIN(403, "Only the group's admins and owner may do that."),
+    NOT_OWNER(403, "Only the group's owner may do that."),
+    OWNER_MUST_TRANSFER(409, "The owner must transfer ownership before leaving."),
+    GROUP_FULL(409, "The group has as many members as it may."),
+    INVITE_INVALID(404, "The invite link is unknown, revoked or expired."),
+    MEMBER_MUTED(403, "You are muted in this group."),
+    GROUP_MUTED(403, "Only admins may send while the group is muted."),
+    MESSAGE_NOT_FOUND(404, "No such message."),
+    NOT_AUTHOR(403, "That message is not yours."),
+    MESSAGE_RECALLED(409, "That message has been recalled."),
+    RECALL_WINDOW_PASSED(409, "The time to recall that message has passed."),
+    INVALID_MENTION(400, "Only current members can be mentioned."),
+    GROUP_NOT_FOUND(404, "No such group."),
+    // Media (issue 6, protocol.md §15)
+    MEDIA_NOT_FOUND(404, "No such media."),
+    MEDIA_TOO_LARGE(413, "The file is larger than the limit for its kind."),
+    MEDIA_TYPE_NOT_ALLOWED(415, "This type of file is not allowed."),
+    MEDIA_TYPE_MISMATCH(415, "The file's bytes do not match its declared kind or type."),
+    QUOTA_EXCEEDED(413, "Your storage quota is used up."),
+    UPLOAD_INCOMPLETE(409, "The upload is not complete."),
+    UPLOAD_OFFSET_MISMATCH(409, "Upload-Offset does not match the bytes received."),
+    IMAGE_TOO_MANY_PIXELS(422, "The image has more pixels than allowed."),
+    INVALID_FILE_NAME(400, "File names may not contain path separators or control characters."),
     INTERNAL(500, "Internal error.");
 
     private final int status;

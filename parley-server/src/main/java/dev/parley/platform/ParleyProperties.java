@@ -35,7 +35,11 @@ public record ParleyProperties(
             double framesPerSecond,
             int frameBurst,
             int maxConnections,
-            int maxHistoryPage) {}
+            int maxHistoryPage,
+            int maxGroupMembers,
+            Duration recallWindow,
+            int receiptsGroupSize,
+            Duration typingInterval) {}
 
     public record WebSocket(Duration heartbeatInterval, Duration idleTimeout) {}
 

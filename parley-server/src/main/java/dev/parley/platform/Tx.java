@@ -72,6 +72,38 @@ public final class Tx {
         }
     }
 
+    /** Runs a statement ending in {@code RETURNING ...} that changes at most one row; maps the row if there is one. */
+    public <T> Optional<T> updateReturning(String sql, RowMapper<T> mapper, Object... params) throws SQLException {
+        try (PreparedStatement ps = prepare(sql, params); ResultSet rs = ps.executeQuery()) {
+            return rs.next() ? Optional.ofNullable(mapper.map(rs)) : Optional.empty();
+        } catch (SQLException e) {
+            if (isUniqueViolation(e)) throw new UniqueViolation(e);
+            throw e;
+        }
+    }
+
+    /** Runs one INSERT/UPDATE/DELETE for each parameter row as a JDBC batch (one round trip per chunk on PostgreSQL). */
+    public void batch(String sql, List<Object[]> rows) throws SQLException {
+        if (rows.isEmpty()) return;
+        try (PreparedStatement ps = connection.prepareStatement(sql)) {
+            int n = 0;
+            for (Object[] row : rows) {
+                for (int i = 0; i < row.length; i++) ps.setObject(i + 1, row[i]);
+                ps.addBatch();
+                if (++n % 500 == 0) ps.executeBatch();
+            }
+            if (n % 500 != 0) ps.executeBatch();
+        } catch (SQLException e) {
+            if (isUniqueViolation(e)) throw new UniqueViolation(e);
+            throw e;
+        }
+    }
+
+    /** {@code ?,?,?} for an IN list of {@code n} values. */
+    public static String marks(int n) {
+        return n == 0 ? "NULL" : "?" + ",?".repeat(n - 1);
+    }
+
     private PreparedStatement prepare(String sql, Object... params) throws SQLException {
         PreparedStatement ps = connection.prepareStatement(sql);
         for (int i = 0; i < params.length; i++) ps.setObject(i + 1, params[i]);

@@ -46,6 +46,10 @@ public final class Api {
         return send("PUT", path, token, null, null);
     }
 
+    public Response put(String path, String token, Object body) {
+        return send("PUT", path, token, JSON.writeValueAsString(body), "application/json");
+    }
+
     public Response delete(String path, String token) {
         return send("DELETE", path, token, null, null);
     }

@@ -49,6 +49,9 @@ public final class ParleyServer {
             String db = createPostgresDatabase();
             props.put("parley.database.url", pgUrl(db));
             props.put("parley.database.username", pgUser());
+            // Several test servers (and, on a shared machine, several test runs) share one PostgreSQL and its
+            // max_connections (100 by default): keep each server's pool small.
+            props.put("parley.database.pool-size", 6);
         }
         props.putAll(extra);
         // As command-line arguments: they outrank application.yml (builder properties would not).

@@ -41,6 +41,9 @@ abstract class BrowserTest {
         return c;
     }
 
+    /** One's own messages the server acknowledged: sent, and since issue 5 perhaps already delivered or read. */
+    static final String ACKED = ".msg.mine:is([data-status='sent'], [data-status='delivered'], [data-status='read'])";
+
     static Locator composer(Page page) {
         return page.getByRole(AriaRole.TEXTBOX, new Page.GetByRoleOptions().setName("Message").setExact(true));
     }

@@ -52,7 +52,9 @@ final class Browsers {
                     .setExecutablePath(CHROMIUM)
                     .setHeadless(true)
                     .setArgs(List.of("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                            "--disable-background-networking", "--disable-component-update", "--disable-sync")));
+                            "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                            // A fake microphone and camera (a beep, a test pattern) without a permission prompt: voice messages.
+                            "--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream")));
             Runtime.getRuntime().addShutdownHook(new Thread(Browsers::close));
         }
         return browser;

@@ -72,7 +72,7 @@ class ConnectionTest extends BrowserTest {
         send(a, "typed while offline");
         assertThat(a.locator(".msg.mine[data-status='pending']")).hasCount(1);
         for (int i = 1; i <= 3; i++) send(b, "missed " + i);
-        assertThat(b.locator(".msg.mine[data-status='sent']")).hasCount(4);
+        assertThat(b.locator(ACKED)).hasCount(4);
 
         // It comes back: exactly the missed messages appear, once each, and the pending one goes out once.
         blocked.set(false);
@@ -80,7 +80,7 @@ class ConnectionTest extends BrowserTest {
         assertThat(shell).hasAttribute("data-status", "online");
         assertThat(shell).hasAttribute("data-transport", "websocket");
         assertThat(bubbles(a, "theirs")).hasText(new String[] {"before the outage", "missed 1", "missed 2", "missed 3"});
-        assertThat(a.locator(".msg.mine[data-status='sent']")).hasCount(1);
+        assertThat(a.locator(ACKED)).hasCount(1);
         assertThat(a.locator(".msg.mine[data-status='pending']")).hasCount(0);
         assertThat(bubbles(b, "theirs")).hasText(new String[] {"typed while offline"});
         assertThat(a.locator(".banner")).hasCount(0);
@@ -110,7 +110,7 @@ class ConnectionTest extends BrowserTest {
         c.locator(".conv-item").first().click();
         assertThat(bubbles(c, "theirs")).hasText(new String[] {"can you hear me?"});
         send(c, "loud and clear, over long-poll");
-        assertThat(c.locator(".msg.mine[data-status='sent']")).hasCount(1);
+        assertThat(c.locator(ACKED)).hasCount(1);
         assertThat(bubbles(d, "theirs")).hasText(new String[] {"loud and clear, over long-poll"});
         send(d, "great");
         assertThat(bubbles(c, "theirs")).hasText(new String[] {"can you hear me?", "great"},

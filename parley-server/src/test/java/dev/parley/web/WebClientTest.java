@@ -108,7 +108,7 @@ class WebClientTest extends BrowserTest {
         // Bob opens the chat from his friend list and writes first; Alice gets it live.
         bobsFriends.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Message Alice Liddell")).click();
         send(b, "Hi Alice! Got your request 👋");
-        assertThat(b.locator(".msg.mine[data-status='sent']")).hasCount(1);
+        assertThat(b.locator(ACKED)).hasCount(1);
         nav(a, "Chats");
         Locator convOnA = a.locator(".conv-item[data-peer='" + bob + "']");
         assertThat(convOnA).containsText("Hi Alice! Got your request");
@@ -133,7 +133,7 @@ class WebClientTest extends BrowserTest {
         // Alice closes her tab. Bob writes three messages meanwhile.
         a.close();
         for (int i = 1; i <= 3; i++) send(b, "While you were away " + i);
-        assertThat(b.locator(".msg.mine[data-status='sent']")).hasCount(5);
+        assertThat(b.locator(ACKED)).hasCount(5);
 
         // Alice comes back in a new tab: the refresh cookie logs her in, and she sees each message exactly once.
         Page a2 = open(ctxA);
@@ -242,7 +242,7 @@ class WebClientTest extends BrowserTest {
         assertThat(page.getByRole(AriaRole.TEXTBOX, new Page.GetByRoleOptions().setName("消息").setExact(true))).isVisible();
         page.getByRole(AriaRole.TEXTBOX, new Page.GetByRoleOptions().setName("消息").setExact(true)).fill("你好！");
         page.getByRole(AriaRole.TEXTBOX, new Page.GetByRoleOptions().setName("消息").setExact(true)).press("Enter");
-        assertThat(page.locator(".msg.mine[data-status='sent']")).hasCount(1);
+        assertThat(page.locator(ACKED)).hasCount(1);
         assertThat(page.locator(".day-sep")).hasText("今天");
         shot(page, "12-chat-zh-CN");
         // The choice sticks across reloads.

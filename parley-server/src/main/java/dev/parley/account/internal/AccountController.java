@@ -32,7 +32,7 @@ class AccountController {
 
     record RefreshRequest(String refreshToken) {}
 
-    record ProfileChange(String displayName) {}
+    record ProfileChange(String displayName, String presenceVisibility) {}
 
     record PasswordChange(String currentPassword, String newPassword) {}
 
@@ -85,15 +85,15 @@ class AccountController {
     }
 
     @GetMapping("/me")
-    @Operation(summary = "Own profile", security = @SecurityRequirement(name = "bearer"))
-    UserSummary me(Caller caller) {
-        return profiles.get(caller.userId());
+    @Operation(summary = "Own profile, with the presence setting", security = @SecurityRequirement(name = "bearer"))
+    Profiles.Me me(Caller caller) {
+        return profiles.me(caller.userId());
     }
 
     @PatchMapping("/me")
-    @Operation(summary = "Change own display name", security = @SecurityRequirement(name = "bearer"))
-    UserSummary rename(Caller caller, @RequestBody ProfileChange r) {
-        return profiles.rename(caller.userId(), r.displayName());
+    @Operation(summary = "Change own display name and/or who sees your presence (friends, nobody)", security = @SecurityRequirement(name = "bearer"))
+    Profiles.Me update(Caller caller, @RequestBody ProfileChange r) {
+        return profiles.update(caller.userId(), r.displayName(), r.presenceVisibility());
     }
 
     @PostMapping("/me/password")

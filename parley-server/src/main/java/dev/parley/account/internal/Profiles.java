@@ -1,5 +1,6 @@
 package dev.parley.account.internal;
 
+import dev.parley.account.PresenceVisibilityChanged;
 import dev.parley.account.UserDirectory;
 import dev.parley.account.UserSummary;
 import dev.parley.platform.Db;
@@ -8,6 +9,7 @@ import dev.parley.platform.Fields;
 import dev.parley.platform.ParleyException;
 import java.util.List;
 import java.util.Locale;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Component;
 
 /** Own profile, and finding other users by username or display-name prefix. */
@@ -16,20 +18,46 @@ class Profiles {
     static final int MAX_PAGE = 50;
     private final Db db;
     private final UserDirectory users;
+    private final ApplicationEventPublisher events;
 
-    Profiles(Db db, UserDirectory users) {
+    Profiles(Db db, UserDirectory users, ApplicationEventPublisher events) {
         this.db = db;
         this.users = users;
+        this.events = events;
     }
 
     UserSummary get(long userId) {
         return db.read(tx -> users.find(tx, userId)).orElseThrow(() -> new ParleyException(ErrorCode.USER_NOT_FOUND));
     }
 
-    UserSummary rename(long userId, String displayName) {
-        String name = Registration.displayName(Fields.required("displayName", displayName));
-        db.write(tx -> tx.update("UPDATE users SET display_name = ? WHERE id = ?", name, userId));
-        return get(userId);
+    /** Own profile: the public summary and the presence setting. */
+    record Me(long id, String username, String displayName, String presenceVisibility) {}
+
+    static final List<String> VISIBILITIES = List.of("friends", "nobody");
+
+    Me me(long userId) {
+        return db.read(tx -> tx.queryOne("SELECT id, username, display_name, presence_visibility FROM users WHERE id = ?",
+                rs -> new Me(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4)), userId))
+                .orElseThrow(() -> new ParleyException(ErrorCode.USER_NOT_FOUND));
+    }
+
+    /** Changes the display name and/or the presence setting (at least one). */
+    Me update(long userId, String displayName, String presenceVisibility) {
+        if (displayName == null && presenceVisibility == null) {
+            throw ParleyException.invalid("Give 'displayName' or 'presenceVisibility'.");
+        }
+        String name = displayName == null ? null : Registration.displayName(Fields.required("displayName", displayName));
+        if (presenceVisibility != null && !VISIBILITIES.contains(presenceVisibility)) {
+            throw ParleyException.invalid("Field 'presenceVisibility' must be 'friends' or 'nobody'.");
+        }
+        boolean changed = db.write(tx -> {
+            if (name != null) tx.update("UPDATE users SET display_name = ? WHERE id = ?", name, userId);
+            return presenceVisibility != null
+                    && tx.update("UPDATE users SET presence_visibility = ? WHERE id = ? AND presence_visibility <> ?",
+                            presenceVisibility, userId, presenceVisibility) > 0;
+        });
+        if (changed) events.publishEvent(new PresenceVisibilityChanged(userId, presenceVisibility));
+        return me(userId);
     }
 
     record Page(List<UserSummary> items, String next) {}

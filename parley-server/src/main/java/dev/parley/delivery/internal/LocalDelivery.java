@@ -2,12 +2,15 @@ package dev.parley.delivery.internal;
 
 import dev.parley.delivery.CloseReason;
 import dev.parley.delivery.Connection;
+import dev.parley.delivery.ConnectionListener;
 import dev.parley.delivery.Delivery;
 import dev.parley.delivery.Push;
 import java.util.Arrays;
 import java.util.Collection;
+import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.stereotype.Component;
 
 /** Single-node delivery: user id to the array of that user's live connections (arrays: a few bytes per device). */
@@ -16,6 +19,19 @@ class LocalDelivery implements Delivery {
     private static final Connection[] NONE = new Connection[0];
     private final ConcurrentHashMap<Long, Connection[]> byUser = new ConcurrentHashMap<>();
     private final AtomicInteger count = new AtomicInteger();
+    private final ObjectProvider<ConnectionListener> listenerBeans;
+    /** Resolved on first use: the listeners (presence) themselves depend on delivery. */
+    private volatile List<ConnectionListener> listeners;
+
+    LocalDelivery(ObjectProvider<ConnectionListener> listenerBeans) {
+        this.listenerBeans = listenerBeans;
+    }
+
+    private List<ConnectionListener> listeners() {
+        List<ConnectionListener> l = listeners;
+        if (l == null) listeners = l = listenerBeans.orderedStream().toList();
+        return l;
+    }
 
     @Override
     public void register(Connection c) {
@@ -26,6 +42,7 @@ class LocalDelivery implements Delivery {
             return next;
         });
         count.incrementAndGet();
+        for (ConnectionListener l : listeners()) l.opened(c);
     }
 
     @Override
@@ -41,7 +58,10 @@ class LocalDelivery implements Delivery {
             System.arraycopy(old, i + 1, next, i, old.length - i - 1);
             return next;
         });
-        if (removed[0]) count.decrementAndGet();
+        if (removed[0]) {
+            count.decrementAndGet();
+            for (ConnectionListener l : listeners()) l.closed(c);
+        }
     }
 
     @Override

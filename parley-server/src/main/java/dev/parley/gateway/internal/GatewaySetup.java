@@ -1,19 +1,11 @@
 package dev.parley.gateway.internal;
 
-import dev.parley.platform.ParleyProperties;
-import io.netty.handler.codec.TooLongFrameException;
-import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
-import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
-import java.util.Map;
+import io.netty.channel.ChannelPipeline;
+import org.springframework.boot.reactor.netty.NettyServerCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.scheduling.annotation.EnableScheduling;
-import org.springframework.web.reactive.HandlerMapping;
-import org.springframework.web.reactive.handler.SimpleUrlHandlerMapping;
-import org.springframework.web.reactive.socket.server.support.HandshakeWebSocketService;
-import org.springframework.web.reactive.socket.server.support.WebSocketHandlerAdapter;
-import org.springframework.web.reactive.socket.server.upgrade.ReactorNettyRequestUpgradeStrategy;
-import reactor.netty.http.server.WebsocketServerSpec;
+import reactor.netty.NettyPipeline;
 
 @Configuration(proxyBeanMethods = false)
 @EnableScheduling
@@ -25,29 +17,17 @@ class GatewaySetup {
     static final int HARD_FRAME_LIMIT = 1024 * 1024;
 
     /**
-     * Whether an inbound error means a message over {@link #HARD_FRAME_LIMIT}: one frame too long (the decoder) or
-     * fragments adding up to too much (the aggregator; clients such as the JDK's split long messages into frames).
-     */
-    static boolean isOverHardLimit(Throwable e) {
-        if (e instanceof CorruptedWebSocketFrameException c) {
-            return c.closeStatus() != null && c.closeStatus().code() == WebSocketCloseStatus.MESSAGE_TOO_BIG.code();
-        }
-        return e instanceof TooLongFrameException;
-    }
-
-    @Bean
-    HandlerMapping webSocketMapping(WebSocketGateway gateway) {
-        return new SimpleUrlHandlerMapping(Map.of("/ws", gateway), -1);
-    }
-
-    /**
-     * Pings are handed to the gateway ({@code handlePing(true)}) rather than answered inside Reactor Netty, which
-     * would swallow them: a client that keeps its connection alive with protocol-level pings must count as active.
+     * Puts the WebSocket upgrade handler right after the HTTP codec of every connection of the Reactor Netty server
+     * that also serves WebFlux (ADR 0013): {@code /ws} upgrades are taken over there, everything else goes on to
+     * WebFlux. Spring Boot applies {@link NettyServerCustomizer} beans to the server it builds; the configurer runs
+     * after Reactor Netty's own (TLS, HTTP codec), so the codec is in place. A connection without an HTTP/1.1 codec
+     * (HTTP/2, not enabled) is left alone.
      */
     @Bean
-    WebSocketHandlerAdapter webSocketHandlerAdapter(ParleyProperties props) {
-        int hard = Math.max(HARD_FRAME_LIMIT, props.limits().maxFrameBytes());
-        var strategy = new ReactorNettyRequestUpgradeStrategy(() -> WebsocketServerSpec.builder().maxFramePayloadLength(hard).handlePing(true));
-        return new WebSocketHandlerAdapter(new HandshakeWebSocketService(strategy));
+    NettyServerCustomizer webSocketRoute(WebSocketGateway gateway) {
+        return server -> server.doOnChannelInit((observer, channel, remote) -> {
+            ChannelPipeline p = channel.pipeline();
+            if (p.get(NettyPipeline.HttpCodec) != null) p.addAfter(NettyPipeline.HttpCodec, WebSocketGateway.UPGRADE_HANDLER, gateway);
+        });
     }
 }

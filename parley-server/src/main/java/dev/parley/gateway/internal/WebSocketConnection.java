@@ -4,43 +4,85 @@ import dev.parley.account.Caller;
 import dev.parley.delivery.CloseReason;
 import dev.parley.delivery.Connection;
 import dev.parley.delivery.Push;
+import dev.parley.platform.ApiError;
+import dev.parley.platform.ErrorCode;
+import dev.parley.platform.ParleyException;
 import dev.parley.platform.TokenBucket;
-import java.util.concurrent.atomic.AtomicInteger;
-import org.springframework.web.reactive.socket.CloseStatus;
-import org.springframework.web.reactive.socket.WebSocketSession;
-import reactor.core.publisher.Flux;
-import reactor.core.publisher.Sinks;
-import reactor.util.concurrent.Queues;
-import tools.jackson.databind.json.JsonMapper;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.CompositeByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.ContinuationWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
+import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketFrame;
+import io.netty.util.ReferenceCountUtil;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * One WebSocket. Outbound frames queue in a small growable queue (it starts at 16 slots, so an idle connection
- * holds little); past {@link #MAX_QUEUED} undelivered frames the client is too slow and is closed (4429): it
+ * One WebSocket: the Netty handler of its channel and the {@link Connection} that {@code delivery} sees, in one
+ * small object (an idle connection holds this, its token bucket and its caller; no queue, timer or stream).
+ * <p>Inbound: text frames (fragmented ones added up to the hard limit) are handled one at a time, in order, on a
+ * virtual thread by {@link FrameHandling}; while one is being handled the channel stops reading, so further frames
+ * wait in the socket rather than in memory here. Outbound: frames go straight to the channel; past
+ * {@link #MAX_QUEUED} frames not yet written to the socket the client is too slow and is closed (4429): it
  * reconnects and syncs, which is cheaper than buffering without bound.
  */
-final class WebSocketConnection implements Connection {
+final class WebSocketConnection extends ChannelInboundHandlerAdapter implements Connection, ChannelFutureListener {
+    private static final Logger log = LoggerFactory.getLogger(WebSocketConnection.class);
     static final int MAX_QUEUED = 1024;
+    /** How long a closing connection may take to write what is queued and the close frame before it is dropped. */
+    static final long CLOSE_GRACE_SECONDS = 10;
+    /** Marker (compared by identity) for a binary message in the inbound queue. */
+    private static final String BINARY = new String("binary");
+    private static final Push UNSUPPORTED = Dispatcher.error(null, new ParleyException(ErrorCode.UNSUPPORTED_FRAME));
+    private static final AtomicIntegerFieldUpdater<WebSocketConnection> QUEUED =
+            AtomicIntegerFieldUpdater.newUpdater(WebSocketConnection.class, "queued");
+    private static final AtomicIntegerFieldUpdater<WebSocketConnection> CLOSED =
+            AtomicIntegerFieldUpdater.newUpdater(WebSocketConnection.class, "closed");
+    private static final byte NONE = 0, TEXT = 1, BIN = 2;
 
-    private final Caller caller;
-    private final WebSocketSession ws;
-    private final JsonMapper json;
-    private final Sinks.Many<String> out = Sinks.many().unicast().onBackpressureBuffer(Queues.<String>unbounded(16).get());
-    private final AtomicInteger queued = new AtomicInteger();
-    /**
-     * Pongs answering the client's pings, beside the frame queue. One slot: a client that pings faster than it
-     * reads gets a pong for the latest ping only, which RFC 6455 §5.5.3 allows, so pings cannot pile up memory.
-     */
-    private final Sinks.Many<byte[]> pongs = Sinks.many().unicast().onBackpressureBuffer(Queues.<byte[]>one().get());
-    final TokenBucket rate;
+    private final WebSocketGateway gateway;
+    private final Channel channel;
+    /** Set once the token is checked (before the connection is registered anywhere). */
+    private volatile Caller caller;
+    TokenBucket rate;
     volatile long lastInboundAt;
-    private volatile boolean closed;
+    /** Frames written to the channel and not yet to the socket. */
+    private volatile int queued;
+    /** 1 once a close frame was sent or the channel went away: nothing more is sent. */
+    private volatile int closed;
+    private volatile boolean inactive;
+    private volatile boolean helloSent;
 
-    WebSocketConnection(Caller caller, WebSocketSession ws, JsonMapper json, TokenBucket rate, long now) {
-        this.caller = caller;
-        this.ws = ws;
-        this.json = json;
-        this.rate = rate;
-        this.lastInboundAt = now;
+    // Inbound queue; guarded by this. busy: a virtual thread is handling frames (or the token is being checked).
+    private ArrayDeque<String> pending;
+    private boolean busy = true;
+    private boolean readPaused = true;
+
+    // Event loop only.
+    private CompositeByteBuf fragments;
+    private int fragmentBytes;
+    private byte fragmentKind = NONE;
+    private boolean pongPending;
+
+    WebSocketConnection(WebSocketGateway gateway, Channel channel) {
+        this.gateway = gateway;
+        this.channel = channel;
     }
 
     Caller caller() { return caller; }
@@ -51,57 +93,244 @@ final class WebSocketConnection implements Connection {
     @Override
     public long sessionId() { return caller.sessionId(); }
 
-    Flux<String> outbound() {
-        return out.asFlux().doOnNext(x -> queued.decrementAndGet());
-    }
+    // ------------------------------------------------------------------ lifecycle
 
-    Flux<byte[]> pongs() {
-        return pongs.asFlux();
-    }
-
-    /** Answers a ping with its payload (RFC 6455 §5.5.2); dropped when a pong is already waiting to go out. */
-    void pong(byte[] payload) {
-        if (closed) return;
+    /** The token is good and a slot is reserved: register, say hello, start reading. On a virtual thread. */
+    void open(Caller caller, TokenBucket rate, Push hello) {
+        this.caller = caller;
+        this.rate = rate;
+        this.lastInboundAt = gateway.clock.millis();
+        gateway.registry.add(this);
+        // Registered before hello, so that a client that has its hello gets every push from then on; and hello
+        // first, so that a push racing the registration waits for it (see send).
         synchronized (this) {
-            pongs.tryEmitNext(payload);
+            gateway.delivery.register(this);
+            send(hello);
+            helloSent = true;
+        }
+        if (inactive) forget(); // the client left while its token was being checked
+        drain(next());
+    }
+
+    /** Sends one error frame (no id), then closes with {@code reason}. */
+    void refuse(ParleyException e, CloseReason reason) {
+        if (closed != 0) return;
+        String frame = new Push("error", null, ApiError.of(e)).json(gateway.json);
+        channel.writeAndFlush(new TextWebSocketFrame(ByteBufUtil.writeUtf8(channel.alloc(), frame)));
+        close(reason);
+    }
+
+    /**
+     * The close handshake (RFC 6455 §7.1.1): sends the close frame, then reads on, discarding frames, until the
+     * client's close comes back, and only then ends the TCP connection (closing with unread input would make
+     * the kernel reset it and drop the close frame). A client that does not answer within
+     * {@link #CLOSE_GRACE_SECONDS}, such as one that stopped reading (4429), is dropped.
+     */
+    @Override
+    public void close(CloseReason reason) {
+        if (!CLOSED.compareAndSet(this, 0, 1)) return;
+        if (caller != null) gateway.delivery.unregister(this); // nothing more goes out; the slot is freed when the channel ends
+        channel.writeAndFlush(new CloseWebSocketFrame(reason.code(), reason.reason()));
+        channel.config().setAutoRead(true);
+        var force = channel.eventLoop().schedule(() -> { channel.close(); }, CLOSE_GRACE_SECONDS, TimeUnit.SECONDS);
+        channel.closeFuture().addListener(f -> force.cancel(false));
+    }
+
+    boolean isClosed() { return closed != 0; }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        closed = 1;
+        inactive = true;
+        forget();
+        if (fragments != null) {
+            fragments.release();
+            fragments = null;
+        }
+        synchronized (this) {
+            pending = null;
         }
     }
+
+    /** Leaves the registry and delivery; safe to repeat, and from any thread. */
+    private void forget() {
+        if (caller == null) return; // never opened (and open() checks inactive after registering)
+        gateway.delivery.unregister(this);
+        gateway.registry.remove(this);
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable e) {
+        // Netty's decoder has already answered a broken frame with a close frame (1009 over the size limit, 1002 otherwise).
+        if (!(e instanceof CorruptedWebSocketFrameException) && !(e instanceof IOException)) {
+            log.warn("WebSocket failed", e);
+        }
+        closed = 1;
+        ctx.close();
+    }
+
+    // ------------------------------------------------------------------ outbound
 
     @Override
     public boolean send(Push push) {
-        if (closed) return false;
-        if (queued.incrementAndGet() > MAX_QUEUED) {
-            queued.decrementAndGet();
+        if (!helloSent) {
+            synchronized (this) { // a push between registration and hello waits for hello (reentrant for hello itself)
+            }
+        }
+        if (closed != 0) return false;
+        if (QUEUED.incrementAndGet(this) > MAX_QUEUED) {
+            QUEUED.decrementAndGet(this);
             close(CloseReason.SLOW_CONSUMER);
             return false;
         }
-        Sinks.EmitResult r;
-        synchronized (this) { // the sink takes one producer at a time
-            r = out.tryEmitNext(push.json(json));
-        }
-        if (r.isFailure()) queued.decrementAndGet();
-        return r.isSuccess();
+        String text = push.json(gateway.json);
+        channel.writeAndFlush(new TextWebSocketFrame(ByteBufUtil.writeUtf8(channel.alloc(), text))).addListener(this);
+        return true;
     }
+
+    /** A frame from {@link #send} reached the socket (or failed with the channel). */
+    @Override
+    public void operationComplete(ChannelFuture future) {
+        QUEUED.decrementAndGet(this);
+    }
+
+    // ------------------------------------------------------------------ inbound (event loop)
 
     @Override
-    public void close(CloseReason reason) {
-        if (closed) return;
-        closed = true;
-        // The peer may be gone already (reset, or Netty closed it over a broken frame): nothing left to tell it.
-        ws.close(new CloseStatus(reason.code(), reason.reason())).subscribe(null, gone -> {});
-        synchronized (this) {
-            out.tryEmitComplete();
-            pongs.tryEmitComplete();
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        try {
+            if (msg instanceof WebSocketFrame frame) {
+                lastInboundAt = gateway.clock.millis();
+                onFrame(ctx, frame);
+            }
+            // else: the end of the upgrade request (an empty HttpContent) from the HTTP codec: nothing to do.
+            else if (!(msg instanceof HttpContent)) {
+                ctx.close();
+            }
+        } finally {
+            ReferenceCountUtil.release(msg);
         }
     }
 
-    boolean isClosed() { return closed; }
+    private void onFrame(ChannelHandlerContext ctx, WebSocketFrame frame) {
+        if (closed != 0 && !(frame instanceof CloseWebSocketFrame)) return; // closing: waiting for the client's close
+        switch (frame) {
+            case TextWebSocketFrame t -> {
+                if (t.isFinalFragment()) {
+                    enqueue(t.content().toString(StandardCharsets.UTF_8));
+                } else {
+                    startFragments(ctx, TEXT, t);
+                }
+            }
+            case BinaryWebSocketFrame b -> {
+                if (b.isFinalFragment()) {
+                    enqueue(BINARY);
+                } else {
+                    startFragments(ctx, BIN, b);
+                }
+            }
+            case ContinuationWebSocketFrame c -> continueFragments(c);
+            case PingWebSocketFrame ping -> {
+                // RFC 6455 §5.5.2: answer with the same application data. One pong at a time: a client that pings
+                // faster than it reads gets no answer to some pings, which §5.5.3 allows.
+                if (!pongPending && closed == 0) {
+                    pongPending = true;
+                    ctx.writeAndFlush(new PongWebSocketFrame(ping.content().retain())).addListener(f -> pongPending = false);
+                }
+            }
+            case PongWebSocketFrame ignored -> {
+                // activity only
+            }
+            case CloseWebSocketFrame close -> {
+                // RFC 6455 §5.5.1: answer a close with a close (echoing its code), then the connection ends.
+                if (CLOSED.compareAndSet(this, 0, 1)) {
+                    ctx.writeAndFlush(new CloseWebSocketFrame(true, 0, close.content().retain())).addListener(ChannelFutureListener.CLOSE);
+                } else {
+                    ctx.close(); // the answer to our close
+                }
+            }
+            default -> ctx.close();
+        }
+    }
 
-    void markClosed() {
-        closed = true;
+    private void startFragments(ChannelHandlerContext ctx, byte kind, WebSocketFrame first) {
+        fragmentKind = kind;
+        fragmentBytes = first.content().readableBytes();
+        if (kind == TEXT) {
+            fragments = ctx.alloc().compositeBuffer();
+            fragments.addComponent(true, first.content().retain());
+        }
+    }
+
+    /** Netty's decoder has checked the sequence (RFC 6455 §5.4): a continuation always follows a first fragment. */
+    private void continueFragments(ContinuationWebSocketFrame c) {
+        fragmentBytes += c.content().readableBytes();
+        if (fragmentBytes > gateway.hardFrameLimit) {
+            dropFragments();
+            close(CloseReason.FRAME_TOO_LARGE);
+            return;
+        }
+        if (fragments != null) fragments.addComponent(true, c.content().retain());
+        if (!c.isFinalFragment()) return;
+        String text = fragmentKind == TEXT ? fragments.toString(StandardCharsets.UTF_8) : BINARY;
+        dropFragments();
+        enqueue(text);
+    }
+
+    private void dropFragments() {
+        if (fragments != null) fragments.release();
+        fragments = null;
+        fragmentKind = NONE;
+        fragmentBytes = 0;
+    }
+
+    /** Hands one message to the virtual thread handling this connection's frames, starting one if none is. */
+    private void enqueue(String text) {
+        if (closed != 0) return;
         synchronized (this) {
-            out.tryEmitComplete();
-            pongs.tryEmitComplete();
+            if (busy) {
+                if (pending == null) pending = new ArrayDeque<>(4);
+                pending.add(text);
+                if (!readPaused) {
+                    readPaused = true;
+                    channel.config().setAutoRead(false);
+                }
+                return;
+            }
+            busy = true;
+        }
+        gateway.blocking.run(() -> drain(text));
+    }
+
+    // ------------------------------------------------------------------ handling (virtual thread)
+
+    /** Handles {@code text} and whatever queued behind it, one at a time, each reply before the next frame. */
+    private void drain(String text) {
+        while (text != null && closed == 0) {
+            Push reply;
+            try {
+                reply = text == BINARY ? UNSUPPORTED : gateway.frames.handle(caller, this, rate, text);
+            } catch (RuntimeException e) {
+                log.error("Frame handling failed", e);
+                reply = Dispatcher.error(null, new ParleyException(ErrorCode.INTERNAL));
+            }
+            send(reply);
+            text = next();
+        }
+    }
+
+    /** The next queued message, or null after marking the connection idle and reading again. */
+    private String next() {
+        synchronized (this) {
+            String text = pending == null || closed != 0 ? null : pending.poll();
+            if (text != null) return text;
+            pending = null;
+            busy = false;
+            if (readPaused && closed == 0) {
+                readPaused = false;
+                channel.config().setAutoRead(true); // under the lock, so that it cannot overtake a later pause
+            }
+            return null;
         }
     }
 }

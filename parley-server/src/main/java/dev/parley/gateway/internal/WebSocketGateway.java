@@ -5,45 +5,71 @@ import dev.parley.account.Caller;
 import dev.parley.delivery.CloseReason;
 import dev.parley.delivery.Delivery;
 import dev.parley.delivery.Push;
-import dev.parley.platform.ApiError;
 import dev.parley.platform.Blocking;
 import dev.parley.platform.ErrorCode;
 import dev.parley.platform.ParleyException;
 import dev.parley.platform.ParleyProperties;
 import dev.parley.platform.TokenBucket;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelPipeline;
+import io.netty.handler.codec.http.DefaultFullHttpRequest;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.EmptyHttpHeaders;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
+import io.netty.handler.codec.http.websocketx.WebSocketHandshakeException;
+import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
+import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
+import io.netty.handler.codec.http.websocketx.WebSocketVersion;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
-import org.springframework.core.io.buffer.DataBuffer;
-import org.springframework.http.HttpHeaders;
+import java.util.List;
+import org.slf4j.Logger;
+import reactor.netty.channel.ChannelOperations;
+import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
-import org.springframework.web.reactive.socket.CloseStatus;
-import org.springframework.web.reactive.socket.WebSocketHandler;
-import org.springframework.web.reactive.socket.WebSocketMessage;
-import org.springframework.web.reactive.socket.WebSocketSession;
-import org.springframework.web.util.UriComponentsBuilder;
-import reactor.core.publisher.Flux;
-import reactor.core.publisher.Mono;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The WebSocket transport at {@code /ws}: authenticates at the handshake, then only decodes and encodes.
- * The access token comes as {@code ?access_token=} (RFC 6750 §2.3; browsers cannot set headers on a WebSocket)
- * or as {@code Authorization: Bearer}. Inbound frames of one connection are handled one at a time, in order,
- * on virtual threads.
+ * The WebSocket transport at {@code /ws} (ADR 0013): a Netty handler placed right after Reactor Netty's HTTP codec
+ * on every connection of the one server (see {@link GatewaySetup}). Every other request passes through untouched
+ * to WebFlux. An upgrade request to {@code /ws} is taken over here: Reactor Netty's HTTP handlers leave the
+ * connection, Netty's RFC 6455 handshaker answers 101, and a {@link WebSocketConnection} becomes the connection's
+ * only handler of our own. The access token comes as {@code Authorization: Bearer} or as {@code ?access_token=}
+ * (RFC 6750 §2.3; browsers cannot set headers on a WebSocket); it is checked after the upgrade, on a virtual
+ * thread, and a bad one gets an error frame and close 4401. After that the transport only decodes and encodes.
  */
 @Component
-class WebSocketGateway implements WebSocketHandler {
-    /** Markers (compared by identity) for frames that carry no command. */
-    private static final String CONTROL = new String("control");
-    private static final String BINARY = new String("binary");
+@ChannelHandler.Sharable
+class WebSocketGateway extends ChannelInboundHandlerAdapter {
+    private static final Logger log = LoggerFactory.getLogger(WebSocketGateway.class);
+    static final String PATH = "/ws";
+    /** Names of our handlers in the channel pipeline. */
+    static final String UPGRADE_HANDLER = "parley.webSocketUpgrade";
+    static final String CONNECTION_HANDLER = "parley.webSocket";
 
+    final Delivery delivery;
+    final FrameHandling frames;
+    final ConnectionRegistry registry;
+    final Blocking blocking;
+    final JsonMapper json;
+    final Clock clock;
     private final AccessTokens tokens;
-    private final Delivery delivery;
-    private final FrameHandling frames;
-    private final ConnectionRegistry registry;
-    private final Blocking blocking;
-    private final JsonMapper json;
-    private final Clock clock;
     private final ParleyProperties props;
+    private final WebSocketServerHandshakerFactory handshakers;
+    /** Messages (a fragmented one added up) over this close the connection with 1009. */
+    final int hardFrameLimit;
 
     WebSocketGateway(AccessTokens tokens, Delivery delivery, FrameHandling frames, ConnectionRegistry registry,
                      Blocking blocking, JsonMapper json, Clock clock, ParleyProperties props) {
@@ -55,65 +81,116 @@ class WebSocketGateway implements WebSocketHandler {
         this.json = json;
         this.clock = clock;
         this.props = props;
+        this.hardFrameLimit = Math.max(GatewaySetup.HARD_FRAME_LIMIT, props.limits().maxFrameBytes());
+        // No extensions (permessage-deflate is not offered: it would cost a compressor per connection), masked
+        // frames only (RFC 6455 §5.1), and Netty closes the connection itself on a protocol violation: 1009 for a
+        // frame over the hard limit, 1002 for the rest. Text is decoded as the old transport did (no UTF-8
+        // validator handler per connection).
+        WebSocketDecoderConfig decoder = WebSocketDecoderConfig.newBuilder()
+                .maxFramePayloadLength(hardFrameLimit)
+                .allowExtensions(false)
+                .expectMaskedFrames(true)
+                .allowMaskMismatch(false)
+                .closeOnProtocolViolation(true)
+                .withUTF8Validator(false)
+                .build();
+        this.handshakers = new WebSocketServerHandshakerFactory(PATH, null, decoder);
     }
 
     @Override
-    public Mono<Void> handle(WebSocketSession ws) {
-        String token = token(ws);
-        return blocking.call(() -> tokens.verify(token))
-                .flatMap(caller -> serve(ws, caller))
-                .onErrorResume(ParleyException.class, e -> refuse(ws, e, CloseReason.UNAUTHORIZED));
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        // An upgrade pipelined behind a request WebFlux has not answered yet is not taken (its answer would be cut
+        // off): Reactor Netty holds it until then and it ends as an HTTP 404.
+        if (msg instanceof HttpRequest req && isWebSocketPath(req.uri()) && ChannelOperations.get(ctx.channel()) == null) {
+            upgrade(ctx, req);
+        } else {
+            ctx.fireChannelRead(msg);
+        }
     }
 
-    private Mono<Void> serve(WebSocketSession ws, Caller caller) {
+    /** {@code /ws}, with or without a query; also in absolute form (RFC 9112 §3.2.2). */
+    static boolean isWebSocketPath(String uri) {
+        int start = 0;
+        if (!uri.startsWith("/")) {
+            int scheme = uri.indexOf("://");
+            if (scheme < 0) return false;
+            start = uri.indexOf('/', scheme + 3);
+            if (start < 0) return false;
+        }
+        if (!uri.startsWith(PATH, start)) return false;
+        int end = start + PATH.length();
+        return end == uri.length() || uri.charAt(end) == '?' || uri.charAt(end) == '#';
+    }
+
+    private void upgrade(ChannelHandlerContext ctx, HttpRequest req) {
+        Channel ch = ctx.channel();
+        ChannelPipeline p = ch.pipeline();
+        // From here on this connection is ours: Reactor Netty's HTTP handlers after this one (request tracking,
+        // access log, compression, the bridge into WebFlux) would otherwise see the handshake response.
+        List<String> names = p.names();
+        for (String name : names.subList(names.indexOf(ctx.name()) + 1, names.size())) {
+            if (p.context(name) != null) p.remove(name);
+        }
+        if (!HttpMethod.GET.equals(req.method())) {
+            refuseHttp(ch, HttpResponseStatus.METHOD_NOT_ALLOWED, "method_not_allowed", "The WebSocket is opened with GET.");
+            return;
+        }
+        if (!req.headers().containsValue(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET, true)) {
+            refuseHttp(ch, HttpResponseStatus.BAD_REQUEST, "bad_request", "Expected a WebSocket upgrade (Upgrade: websocket).");
+            return;
+        }
+        WebSocketServerHandshaker handshaker = handshakers.newHandshaker(req);
+        if (handshaker == null || handshaker.version() != WebSocketVersion.V13) {
+            // RFC 6455 §4.4: say which version we speak.
+            FullHttpResponse r = errorResponse(HttpResponseStatus.UPGRADE_REQUIRED, "bad_request", "Only WebSocket version 13 (RFC 6455) is supported.");
+            r.headers().set(HttpHeaderNames.SEC_WEBSOCKET_VERSION, WebSocketVersion.V13.toHttpHeaderValue());
+            ch.writeAndFlush(r).addListener(ChannelFutureListener.CLOSE);
+            return;
+        }
+        String token = token(req);
+        WebSocketConnection conn = new WebSocketConnection(this, ch);
+        p.replace(this, CONNECTION_HANDLER, conn);
+        // Nothing is read until the token is checked; frames the client sends meanwhile wait in the socket.
+        ch.config().setAutoRead(false);
+        // The codec has emitted the request head only; its (empty) end follows and is dropped by the connection.
+        var full = new DefaultFullHttpRequest(req.protocolVersion(), req.method(), req.uri(), Unpooled.EMPTY_BUFFER,
+                req.headers(), EmptyHttpHeaders.INSTANCE);
+        try {
+            handshaker.handshake(ch, full, null, ch.newPromise()).addListener(done -> {
+                if (done.isSuccess()) {
+                    blocking.run(() -> authenticate(conn, token));
+                } else {
+                    ch.close();
+                }
+            });
+        } catch (WebSocketHandshakeException e) { // a header RFC 6455 §4.2.1 requires is missing or wrong
+            refuseHttp(ch, HttpResponseStatus.BAD_REQUEST, "bad_request", "Not a valid WebSocket upgrade request.");
+        }
+    }
+
+    /** On a virtual thread: the token check reads the device session. */
+    private void authenticate(WebSocketConnection conn, String token) {
+        Caller caller;
+        try {
+            caller = tokens.verify(token);
+        } catch (ParleyException e) {
+            conn.refuse(e, CloseReason.UNAUTHORIZED);
+            return;
+        } catch (RuntimeException e) {
+            log.error("Could not check a WebSocket's access token", e);
+            conn.refuse(new ParleyException(ErrorCode.INTERNAL), CloseReason.INTERNAL_ERROR);
+            return;
+        }
         if (registry.shuttingDown()) {
-            return ws.close(new CloseStatus(CloseReason.GOING_AWAY.code(), CloseReason.GOING_AWAY.reason()));
+            conn.close(CloseReason.GOING_AWAY);
+            return;
         }
         if (!registry.tryReserve()) {
-            return refuse(ws, new ParleyException(ErrorCode.SERVER_FULL), CloseReason.SERVER_FULL);
+            conn.refuse(new ParleyException(ErrorCode.SERVER_FULL), CloseReason.SERVER_FULL);
+            return;
         }
         var limits = props.limits();
-        WebSocketConnection conn = new WebSocketConnection(caller, ws, json,
-                new TokenBucket(limits.framesPerSecond(), limits.frameBurst()), clock.millis());
-        registry.add(conn);
-        delivery.register(conn);
-        conn.send(new Push("hello", hello(caller)));
-
-        // Copy each frame out of its Netty buffer as it arrives (the buffer is released after onNext),
-        // then handle frames one at a time, in order.
-        Mono<Void> inbound = ws.receive()
-                .map(msg -> {
-                    conn.lastInboundAt = clock.millis();
-                    return switch (msg.getType()) {
-                        case TEXT -> msg.getPayloadAsText();
-                        case PING -> {
-                            conn.pong(bytes(msg)); // RFC 6455 §5.5.2: answer with the same application data
-                            yield CONTROL;
-                        }
-                        case PONG -> CONTROL;
-                        case BINARY -> BINARY;
-                    };
-                })
-                .concatMap(text -> {
-                    if (text == CONTROL) return Mono.empty();
-                    if (text == BINARY) return Mono.just(Dispatcher.error(null, new ParleyException(ErrorCode.UNSUPPORTED_FRAME)));
-                    return blocking.call(() -> frames.handle(caller, conn, conn.rate, text));
-                }, 1) // prefetch 1: frames wait in Netty's buffers, not in a 32-slot queue on every idle connection
-                .doOnNext(conn::send)
-                .onErrorResume(GatewaySetup::isOverHardLimit, e -> {
-                    // Left alone, the failed inbound stream would end the session with 1002 (protocol error).
-                    conn.close(CloseReason.FRAME_TOO_LARGE);
-                    return Mono.empty();
-                })
-                .then();
-        Mono<Void> outbound = ws.send(Flux.merge(
-                conn.outbound().map(ws::textMessage),
-                conn.pongs().map(p -> ws.pongMessage(f -> f.wrap(p)))));
-        return Mono.when(inbound.doFinally(s -> conn.markClosed()), outbound)
-                .doFinally(s -> {
-                    delivery.unregister(conn);
-                    registry.remove(conn);
-                });
+        conn.open(caller, new TokenBucket(limits.framesPerSecond(), limits.frameBurst()), new Push("hello", hello(caller)));
     }
 
     private Hello hello(Caller caller) {
@@ -122,24 +199,24 @@ class WebSocketGateway implements WebSocketHandler {
                 props.limits().maxFrameBytes());
     }
 
-    /** Sends one error frame, then closes with the reason's code. */
-    private Mono<Void> refuse(WebSocketSession ws, ParleyException e, CloseReason reason) {
-        String frame = new Push("error", null, ApiError.of(e)).json(json);
-        return ws.send(Mono.just(ws.textMessage(frame)))
-                .then(ws.close(new CloseStatus(reason.code(), reason.reason())));
-    }
-
-    private static byte[] bytes(WebSocketMessage msg) {
-        DataBuffer b = msg.getPayload();
-        byte[] out = new byte[b.readableByteCount()];
-        b.read(out);
-        return out;
-    }
-
-    private static String token(WebSocketSession ws) {
-        var info = ws.getHandshakeInfo();
-        String header = info.getHeaders().getFirst(HttpHeaders.AUTHORIZATION);
+    private static String token(HttpRequest req) {
+        String header = req.headers().get(HttpHeaderNames.AUTHORIZATION);
         if (header != null && header.regionMatches(true, 0, "Bearer ", 0, 7)) return header.substring(7);
-        return UriComponentsBuilder.fromUri(info.getUri()).build().getQueryParams().getFirst("access_token");
+        List<String> values = new QueryStringDecoder(req.uri()).parameters().get("access_token");
+        return values == null || values.isEmpty() ? null : values.get(0);
+    }
+
+    /** An HTTP answer in the API's error shape ({@code {code, message}}), then the connection is closed. */
+    private static void refuseHttp(Channel ch, HttpResponseStatus status, String code, String message) {
+        ch.writeAndFlush(errorResponse(status, code, message)).addListener(ChannelFutureListener.CLOSE);
+    }
+
+    private static FullHttpResponse errorResponse(HttpResponseStatus status, String code, String message) {
+        byte[] body = ("{\"code\":\"" + code + "\",\"message\":\"" + message + "\"}").getBytes(StandardCharsets.UTF_8);
+        var r = new DefaultFullHttpResponse(io.netty.handler.codec.http.HttpVersion.HTTP_1_1, status, Unpooled.wrappedBuffer(body));
+        r.headers().set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON)
+                .setInt(HttpHeaderNames.CONTENT_LENGTH, body.length)
+                .set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+        return r;
     }
 }

@@ -26,24 +26,33 @@ class ConversationController {
     private final ConversationListing listing;
     private final MessageHistory history;
     private final ReadMarks readMarks;
+    private final MessageReaders readers;
 
-    ConversationController(ConversationListing listing, MessageHistory history, ReadMarks readMarks) {
+    ConversationController(ConversationListing listing, MessageHistory history, ReadMarks readMarks, MessageReaders readers) {
         this.listing = listing;
         this.history = history;
         this.readMarks = readMarks;
+        this.readers = readers;
     }
 
     @GetMapping
-    @Operation(summary = "Conversation list: peer, last message, unread count; latest activity first")
+    @Operation(summary = "Conversation list: peer or group, last message, unread and mention counts; latest activity first")
     List<ConversationListing.Entry> list(Caller caller) {
         return listing.list(caller);
     }
 
     @GetMapping("/{id}/messages")
-    @Operation(summary = "History by sequence number: after=n (catch up), before=n (scroll back), or the latest page")
+    @Operation(summary = "History by sequence number: after=n (catch up), before=n (scroll back), around=n (jump), or the latest page")
     MessageHistory.Page messages(Caller caller, @PathVariable long id, @RequestParam(required = false) Long before,
-                                 @RequestParam(required = false) Long after, @RequestParam(required = false) Integer limit) {
-        return history.page(caller, id, before, after, limit);
+                                 @RequestParam(required = false) Long after, @RequestParam(required = false) Long around,
+                                 @RequestParam(required = false) Integer limit) {
+        return history.page(caller, id, before, after, around, limit);
+    }
+
+    @GetMapping("/{id}/messages/{messageId}/readers")
+    @Operation(summary = "How many members have read a message, and who (direct conversations and groups up to receipts-group-size)")
+    MessageReaders.Readers readers(Caller caller, @PathVariable long id, @PathVariable long messageId) {
+        return readers.readers(caller, id, messageId);
     }
 
     @PostMapping("/{id}/read")
