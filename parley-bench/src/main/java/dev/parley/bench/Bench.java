@@ -72,7 +72,6 @@ public final class Bench {
                     reportMedians(report, steps);
                 }
             }
-<<<<<<< HEAD
             if (scenario.equals("group") || scenario.equals("all")) {
                 List<Integer> sizes = Arrays.stream(a.get("sizes", "1000,10000").split(",")).map(String::trim).map(Integer::parseInt).toList();
                 List<GroupScenario.Result> results = new ArrayList<>();
@@ -85,8 +84,6 @@ public final class Bench {
                 }
                 reportGroup(report, db, results);
             }
-=======
->>>>>>> i6-web
             if (scenario.equals("media") || scenario.equals("all")) {
                 Map<String, String> settings = benchSettings(1000);
                 settings.put("parley.media.max-file-size", (a.integer("size-mb", 200) + 1) + "MB");
