@@ -28,6 +28,8 @@ import io.netty.util.ReferenceCountUtil;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import org.slf4j.Logger;
@@ -68,6 +70,8 @@ final class WebSocketConnection extends ChannelInboundHandlerAdapter implements 
     private volatile int closed;
     private volatile boolean inactive;
     private volatile boolean helloSent;
+    /** Pushes that came between registration and hello; guarded by this. */
+    private List<Push> early;
 
     // Inbound queue; guarded by this. busy: a virtual thread is handling frames (or the token is being checked).
     private ArrayDeque<String> pending;
@@ -101,11 +105,14 @@ final class WebSocketConnection extends ChannelInboundHandlerAdapter implements 
         this.rate = rate;
         this.lastInboundAt = gateway.clock.millis();
         gateway.registry.add(this);
-        // Registered before hello, so that a client that has its hello gets every push from then on; and hello
-        // first, so that a push racing the registration waits for it (see send).
+        // Registered before hello, so that a client that has its hello gets every push from then on. Registering
+        // runs the connection listeners (presence announces to friends, who may be opening at this very moment),
+        // so no lock is held across it: pushes that race it are parked in early and follow hello in order.
+        gateway.delivery.register(this);
         synchronized (this) {
-            gateway.delivery.register(this);
-            send(hello);
+            write(hello);
+            if (early != null) early.forEach(this::write);
+            early = null;
             helloSent = true;
         }
         if (inactive) forget(); // the client left while its token was being checked
@@ -174,9 +181,19 @@ final class WebSocketConnection extends ChannelInboundHandlerAdapter implements 
     @Override
     public boolean send(Push push) {
         if (!helloSent) {
-            synchronized (this) { // a push between registration and hello waits for hello (reentrant for hello itself)
+            synchronized (this) { // between registration and hello: park the push, never wait here (see open)
+                if (!helloSent) {
+                    if (closed != 0) return false;
+                    if (early == null) early = new ArrayList<>(4);
+                    early.add(push);
+                    return true;
+                }
             }
         }
+        return write(push);
+    }
+
+    private boolean write(Push push) {
         if (closed != 0) return false;
         if (QUEUED.incrementAndGet(this) > MAX_QUEUED) {
             QUEUED.decrementAndGet(this);

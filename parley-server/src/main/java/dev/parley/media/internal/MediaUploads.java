@@ -26,8 +26,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.core.io.buffer.DataBuffer;
@@ -50,6 +52,8 @@ class MediaUploads {
     private static final SecureRandom RANDOM = new SecureRandom();
     /** A PATCH whose body stalls this long is cut off (its bytes so far count); the client resumes. */
     private static final Duration BODY_IDLE = Duration.ofSeconds(60);
+    /** How long a PATCH waits for another one of the same upload to end before it is answered with the offset. */
+    private static final Duration BUSY_WAIT = Duration.ofSeconds(10);
     static final int MAX_DURATION_MS = 24 * 3600 * 1000;
 
     private final Db db;
@@ -63,7 +67,8 @@ class MediaUploads {
     private final Map<String, Progress> progress = new ConcurrentHashMap<>();
 
     private static final class Progress {
-        final AtomicBoolean busy = new AtomicBoolean();
+        /** Held by the PATCH in progress (a semaphore, not a lock: no thread owns it). */
+        final Semaphore lock = new Semaphore(1);
         MessageDigest digest = sha256();
         long hashed;
     }
@@ -159,92 +164,77 @@ class MediaUploads {
     }
 
     /**
-     * Appends {@code body} at {@code offset}. The body is written to the upload's file on virtual threads as it
+     * Appends {@code body} at {@code offset}. The body is written to the upload's file on a virtual thread as it
      * arrives, a few buffers at a time (backpressure keeps the rest in the socket). More bytes than declared:
      * the upload is discarded ({@code media_too_large}).
      */
     Mono<Appended> append(Caller caller, String id, long offset, Long contentLength, Flux<DataBuffer> body) {
-        return blocking.call(() -> own(caller, id)).flatMap(u -> {
-            Progress p = progress.computeIfAbsent(id, k -> new Progress());
-            if (!p.busy.compareAndSet(false, true)) {
-                return blocking.call(() -> (Appended) new Appended.OffsetMismatch(offset(id)));
+        return blocking.call(() -> appendHere(caller, id, offset, contentLength, body));
+    }
+
+    /**
+     * One PATCH of an upload at a time, from the offset check to the answer, on one virtual thread: the next one
+     * (a client resuming after a dropped connection, whose old request the server may still be finishing) waits
+     * for it, up to {@link #BUSY_WAIT}. The lock is released before the answer leaves, so a client that sends its
+     * next PATCH the moment it has the answer never finds the upload busy.
+     */
+    private Appended appendHere(Caller caller, String id, long offset, Long contentLength, Flux<DataBuffer> body)
+            throws IOException, InterruptedException {
+        MediaRecords.UploadRow u = own(caller, id);
+        Progress p = progress.computeIfAbsent(id, k -> new Progress());
+        if (!p.lock.tryAcquire(BUSY_WAIT.toMillis(), TimeUnit.MILLISECONDS)) return new Appended.OffsetMismatch(offset(id));
+        try {
+            long current = offset(id);
+            if (offset != current) return new Appended.OffsetMismatch(current);
+            if (contentLength != null && offset + contentLength > u.size()) {
+                discard(id);
+                throw tooLarge(u);
             }
-            return blocking.call(() -> prepare(u, p, offset, contentLength))
-                    .flatMap(ch -> ch.isPresent() ? write(u, p, ch.get(), body) : Mono.just((Appended) new Appended.OffsetMismatch(offset(id))))
-                    .doFinally(s -> p.busy.set(false));
-        });
-    }
-
-    /** Checks the offset and the declared length, brings the hash up to the file, opens the file for appending. */
-    private java.util.Optional<FileChannel> prepare(MediaRecords.UploadRow u, Progress p, long offset, Long contentLength) throws IOException {
-        long current = offset(u.id());
-        if (offset != current) return java.util.Optional.empty();
-        if (contentLength != null && offset + contentLength > u.size()) {
-            discard(u.id());
-            throw tooLarge(u);
+            if (p.hashed != current) rehash(id, p, current);
+            if (!write(u, p, body)) {
+                discard(id);
+                throw tooLarge(u);
+            }
+            if (p.hashed < u.size()) return new Appended.Progressed(new UploadView(id, p.hashed, u.size(), u.expiresAt(), null));
+            String sha256 = java.util.HexFormat.of().formatHex(p.digest.digest());
+            progress.remove(id);
+            MediaView view = completion.complete(u, part(id), sha256);
+            return new Appended.Progressed(new UploadView(id, u.size(), u.size(), null, view));
+        } finally {
+            p.lock.release();
         }
-        if (p.hashed != current) rehash(u.id(), p, current);
-        return java.util.Optional.of(FileChannel.open(part(u.id()), StandardOpenOption.WRITE, StandardOpenOption.APPEND));
     }
 
-    private Mono<Appended> write(MediaRecords.UploadRow u, Progress p, FileChannel ch, Flux<DataBuffer> body) {
-        long[] written = {p.hashed};
-        return body.timeout(BODY_IDLE)
-                .publishOn(blocking.scheduler(), 4)
-                .doOnNext(buf -> {
-                    try {
-                        int n = buf.readableByteCount();
-                        if (written[0] + n > u.size()) throw new TooMuch();
-                        try (DataBuffer.ByteBufferIterator it = buf.readableByteBuffers()) {
-                            while (it.hasNext()) {
-                                ByteBuffer bb = it.next();
-                                ByteBuffer forHash = bb.duplicate();
-                                while (bb.hasRemaining()) ch.write(bb);
-                                p.digest.update(forHash);
-                            }
+    /**
+     * Writes the body to the end of the file and through the hash; false when it holds more than the declared
+     * size. A body that breaks off (the client's connection dropped) throws; what was written until then counts.
+     */
+    private boolean write(MediaRecords.UploadRow u, Progress p, Flux<DataBuffer> body) throws IOException {
+        try (FileChannel ch = FileChannel.open(part(u.id()), StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+             Stream<DataBuffer> buffers = body.timeout(BODY_IDLE).doOnDiscard(DataBuffer.class, DataBufferUtils::release).toStream(4)) {
+            for (DataBuffer buf : (Iterable<DataBuffer>) buffers::iterator) {
+                try {
+                    int n = buf.readableByteCount();
+                    if (p.hashed + n > u.size()) return false;
+                    try (DataBuffer.ByteBufferIterator it = buf.readableByteBuffers()) {
+                        while (it.hasNext()) {
+                            ByteBuffer bb = it.next();
+                            ByteBuffer forHash = bb.duplicate();
+                            while (bb.hasRemaining()) ch.write(bb);
+                            p.digest.update(forHash);
                         }
-                        written[0] += n;
-                        p.hashed = written[0];
-                    } catch (IOException e) {
-                        throw new UncheckedIOException(e);
-                    } finally {
-                        DataBufferUtils.release(buf);
                     }
-                })
-                .doOnDiscard(DataBuffer.class, DataBufferUtils::release)
-                .then(Mono.defer(() -> blocking.call(() -> {
-                    ch.close();
-                    if (written[0] < u.size()) return (Appended) new Appended.Progressed(new UploadView(u.id(), written[0], u.size(), u.expiresAt(), null));
-                    String sha256 = java.util.HexFormat.of().formatHex(p.digest.digest());
-                    progress.remove(u.id());
-                    MediaView view = completion.complete(u, part(u.id()), sha256);
-                    return (Appended) new Appended.Progressed(new UploadView(u.id(), u.size(), u.size(), null, view));
-                })))
-                .onErrorResume(TooMuch.class, e -> blocking.call(() -> {
-                    ch.close();
-                    discard(u.id());
-                    throw tooLarge(u);
-                }))
-                .doOnError(e -> closeQuietly(ch))
-                .doOnCancel(() -> closeQuietly(ch));
-    }
-
-    private static final class TooMuch extends RuntimeException {
-        TooMuch() {
-            super(null, null, false, false);
+                    p.hashed += n;
+                } finally {
+                    DataBufferUtils.release(buf);
+                }
+            }
+            return true;
         }
     }
 
     private ParleyException tooLarge(MediaRecords.UploadRow u) {
         return new ParleyException(ErrorCode.MEDIA_TOO_LARGE, "More bytes arrived than the " + u.size() + " declared; the upload is discarded.");
-    }
-
-    private static void closeQuietly(FileChannel ch) {
-        try {
-            ch.close();
-        } catch (IOException ignored) {
-            // closing after a failure
-        }
     }
 
     /** After a restart or a failed write the hash state and the file disagree: hash the file again. */
@@ -294,7 +284,7 @@ class MediaUploads {
         List<String> expired = db.read(tx -> records.expiredUploads(tx, clock.millis()));
         for (String id : expired) {
             Progress p = progress.get(id);
-            if (p != null && p.busy.get()) continue; // still receiving: next round
+            if (p != null && p.lock.availablePermits() == 0) continue; // still receiving: next round
             discard(id);
         }
         if (!expired.isEmpty()) log.debug("Swept {} expired uploads", expired.size());
