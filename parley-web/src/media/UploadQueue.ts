@@ -6,7 +6,7 @@ import { MediaApi, isAbort, uploadResumable, type UploadOptions } from './upload
 import type { MediaKind, MediaView } from './types';
 import { indexedDbStore, noStore, type OutgoingStore, type SavedOutgoing } from './uploadStore';
 
-/** The most attachments one message carries (contract §6); more are sent as several messages. */
+/** The most attachments one message carries (protocol.md §15); more are sent as several messages. */
 export const MAX_ATTACHMENTS = 10;
 
 export interface UploadItem {

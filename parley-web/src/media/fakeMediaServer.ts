@@ -1,7 +1,7 @@
 import type { MediaView } from './types';
 
 /**
- * An in-memory server for the media upload endpoints (contract §6), behind a fake fetch: POST creates, PATCH
+ * An in-memory server for the media upload endpoints (protocol.md §15), behind a fake fetch: POST creates, PATCH
  * appends at Upload-Offset (a wrong offset answers upload_offset_mismatch with the real one), GET tells the
  * offset, DELETE forgets. Tests make PATCHes fail on purpose to check resuming.
  */

@@ -1,4 +1,4 @@
-/** Wire types of media (contract §6): uploads, media views, signed URLs. */
+/** Wire types of media (protocol.md §15): uploads, media views, signed URLs. */
 export type MediaKind = 'image' | 'voice' | 'video' | 'file';
 
 /** A stored medium as the server describes it; also the attachment view of a `media` entry. */

@@ -3,7 +3,7 @@ import { ApiError } from '../protocol/types';
 import type { MediaView, PatchResult, SignedUrls, UploadCreated, UploadRequest, UploadStatus } from './types';
 
 /**
- * Resumable uploads (contract §6, offset-based like tus): POST creates an upload, PATCHes carry the next bytes at
+ * Resumable uploads (protocol.md §15, offset-based like tus): POST creates an upload, PATCHes carry the next bytes at
  * `Upload-Offset`, GET tells the server's offset after a failure, DELETE cancels. The answer to the PATCH that
  * completes the upload carries the media view.
  */

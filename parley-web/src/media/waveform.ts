@@ -1,4 +1,4 @@
-/** Voice waveforms: 64 amplitudes 0..255, the shape the server stores (contract §6). */
+/** Voice waveforms: 64 amplitudes 0..255, the shape the server stores (protocol.md §15). */
 export const WAVEFORM_BUCKETS = 64;
 
 /**

@@ -463,7 +463,7 @@ export class ChatClient {
     const lastSeq = Math.max(s.lastSeq, m.seq);
     const mine = m.senderId === this.me.id;
     const readSeq = mine ? Math.max(s.readSeq, m.seq) : s.readSeq;
-    // Only messages from others count as unread (contract §1); system and change entries do not.
+    // Only messages from others count as unread (protocol.md §13); system and change entries do not.
     const counts = fresh && !mine && isMessage(m) && m.seq > readSeq;
     const unread = readSeq >= lastSeq ? 0 : s.unread + (counts ? 1 : 0);
     const mentionCount = readSeq >= lastSeq ? undefined : (s.mentionCount ?? 0) + (counts && mentionsMe(m, this.me.id) ? 1 : 0) || undefined;

@@ -3,7 +3,7 @@ import type {
   ConversationSettings, GroupView, HistoryPage, InvitePreview, InviteView, MemberPage, MemberView, PresenceView, Readers, Role,
 } from './types';
 
-/** REST calls of groups, per-conversation settings, receipts and presence (contract issues 5/6, §2 and §3). */
+/** REST calls of groups, per-conversation settings, receipts and presence (protocol.md §12 and §13). */
 export const groupsApi = {
   create: (api: Api, name: string, memberIds: number[]) => api.request<GroupView>('POST', '/groups', { name, memberIds }),
   get: (api: Api, id: number) => api.request<GroupView>('GET', `/groups/${id}`),

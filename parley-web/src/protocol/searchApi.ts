@@ -1,7 +1,7 @@
 import type { Api } from './api';
 import type { Message, SearchPage, SearchResult } from './types';
 
-/** GET /search/messages (contract §4): newest first, `next` for the following page. */
+/** GET /search/messages (protocol.md §14): newest first, `next` for the following page. */
 export function searchMessages(api: Api, q: string, opts: { conversationId?: number; cursor?: string; limit?: number } = {}): Promise<SearchPage> {
   const p = new URLSearchParams({ q });
   if (opts.conversationId !== undefined) p.set('conversationId', String(opts.conversationId));

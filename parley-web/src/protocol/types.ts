@@ -7,7 +7,7 @@ export type EntryKind = 'text' | 'media' | 'system' | 'edit' | 'recall' | 'react
 export interface ReplyRef { id: number; seq: number; senderId: number; kind: string; text?: string; recalled?: boolean }
 export interface Reaction { emoji: string; userIds: number[] }
 export interface SystemEvent { event: string; name?: string; userIds?: number[]; userId?: number; announcement?: string; role?: string; until?: number }
-/** An attachment view (contract §6). */
+/** An attachment view (protocol.md §15). */
 export type Attachment = MediaView;
 /**
  * One entry of a conversation's sequence (a message push or a history item). Messages show their current state

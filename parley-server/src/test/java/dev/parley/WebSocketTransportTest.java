@@ -112,6 +112,29 @@ class WebSocketTransportTest extends OnBothDatabases {
     }
 
     @Test
+    void friendsConnectingAtTheSameMomentBothGetTheirHello() throws Exception {
+        // Each opening connection tells the other's user it came online (presence) while the other is opening too:
+        // neither may wait for the other (this once deadlocked both and stalled the event loops behind them).
+        Device a = users.newUserDevice("twin_a");
+        Device b = users.newUserDevice("twin_b");
+        users.befriend(a, b);
+        try (var pool = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+            for (int round = 0; round < 20; round++) {
+                var fa = pool.submit(() -> WsClient.connect(server, a.accessToken()));
+                var fb = pool.submit(() -> WsClient.connect(server, b.accessToken()));
+                WsClient wa = track(fa.get()), wb = track(fb.get());
+                assertThat(wa.await("hello").get("userId").asLong()).as("round %d", round).isEqualTo(a.user().id());
+                assertThat(wb.await("hello").get("userId").asLong()).as("round %d", round).isEqualTo(b.user().id());
+                // Both still answer: nothing is stuck behind them.
+                assertThat(wa.request(Map.of("type", "ping")).get("type").asString()).isEqualTo("pong");
+                assertThat(wb.request(Map.of("type", "ping")).get("type").asString()).isEqualTo("pong");
+                wa.close();
+                wb.close();
+            }
+        }
+    }
+
+    @Test
     void aFragmentedMessageIsReassembledAndControlFramesMayComeBetweenItsFragments() {
         Device d = users.newUserDevice("fragments");
         try (RawWs ws = RawWs.connect(server, d.accessToken())) {
