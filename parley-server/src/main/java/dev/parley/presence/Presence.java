@@ -12,11 +12,14 @@ import dev.parley.platform.Db;
 import dev.parley.platform.ParleyException;
 import dev.parley.platform.Tx;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.event.EventListener;
@@ -39,6 +42,8 @@ public class Presence implements ConnectionListener {
     public record View(long userId, String state, Long lastSeenAt) {}
 
     private static final Logger log = LoggerFactory.getLogger(Presence.class);
+    /** How long a user whose last connection closed still counts as what they were (docs/protocol.md, presence). */
+    static final Duration OFFLINE_GRACE = Duration.ofSeconds(3);
 
     /** One user's connections (true: away) and what their friends were last told. Guarded by itself. */
     private static final class UserState {
@@ -46,6 +51,8 @@ public class Presence implements ConnectionListener {
         String announced = OFFLINE;
         boolean announcing;
         boolean dropped;
+        /** When the last connection closed. */
+        long lastSeenAt;
 
         String state() {
             if (away.isEmpty()) return OFFLINE;
@@ -92,7 +99,9 @@ public class Presence implements ConnectionListener {
         if (s == null) return;
         boolean start;
         synchronized (s) {
-            start = s.away.remove(c) != null && changed(c.userId(), s);
+            boolean removed = s.away.remove(c) != null;
+            if (removed && s.away.isEmpty()) s.lastSeenAt = clock.millis();
+            start = removed && changed(c.userId(), s);
         }
         if (start) announceSoon(c.userId(), s, false);
     }
@@ -117,7 +126,8 @@ public class Presence implements ConnectionListener {
         UserState s = users.get(userId);
         if (s == null) return OFFLINE;
         synchronized (s) {
-            return s.state();
+            // Within the offline grace the user is still what friends were told (see announceChanges).
+            return s.away.isEmpty() && s.announcing ? s.announced : s.state();
         }
     }
 
@@ -160,9 +170,15 @@ public class Presence implements ConnectionListener {
         }
     }
 
+    /**
+     * Announces the user's state until it stops changing. Going offline waits {@link #OFFLINE_GRACE} after the
+     * last connection closed: a client that reconnects within it (a phone switching networks, a server restart, a
+     * reconnect storm) changes nothing for its friends and costs no write and no push.
+     */
     private void announceChanges(long userId, UserState s) {
         while (true) {
             String next;
+            long seenAt;
             synchronized (s) {
                 next = s.state();
                 if (next.equals(s.announced)) {
@@ -170,16 +186,31 @@ public class Presence implements ConnectionListener {
                     dropIfIdle(userId, s);
                     return;
                 }
+                long wait = OFFLINE.equals(next) ? s.lastSeenAt + OFFLINE_GRACE.toMillis() - clock.millis() : 0;
+                if (wait > 0) { // still announcing: changes meanwhile are picked up when it runs again
+                    later(userId, s, wait);
+                    return;
+                }
                 s.announced = next;
+                seenAt = s.lastSeenAt;
             }
             if (OFFLINE.equals(next)) {
                 try {
-                    db.write(tx -> tx.update("UPDATE users SET last_seen_at = ? WHERE id = ?", clock.millis(), userId));
+                    db.write(tx -> tx.update("UPDATE users SET last_seen_at = ? WHERE id = ?", seenAt, userId));
                 } catch (RuntimeException e) {
                     log.debug("Could not store last seen of user {}", userId, e);
                 }
             }
             announce(userId, next, false);
+        }
+    }
+
+    private void later(long userId, UserState s, long delayMillis) {
+        try {
+            CompletableFuture.delayedExecutor(delayMillis, TimeUnit.MILLISECONDS, blocking.executor())
+                    .execute(() -> announceChanges(userId, s));
+        } catch (RejectedExecutionException e) {
+            log.debug("Presence of user {} not announced: shutting down", userId);
         }
     }
 
