@@ -22,6 +22,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
 
@@ -42,12 +43,11 @@ public class Presence implements ConnectionListener {
     public record View(long userId, String state, Long lastSeenAt) {}
 
     private static final Logger log = LoggerFactory.getLogger(Presence.class);
-    /** How long a user whose last connection closed still counts as what they were (docs/protocol.md, presence). */
-    static final Duration OFFLINE_GRACE = Duration.ofSeconds(3);
 
     /** One user's connections (true: away) and what their friends were last told. Guarded by itself. */
     private static final class UserState {
-        final Map<Connection, Boolean> away = new IdentityHashMap<>();
+        /** Sized for the usual one or two devices: the default table alone would be 272 bytes per online user. */
+        final Map<Connection, Boolean> away = new IdentityHashMap<>(2);
         String announced = OFFLINE;
         boolean announcing;
         boolean dropped;
@@ -67,8 +67,12 @@ public class Presence implements ConnectionListener {
     private final Delivery delivery;
     private final Blocking blocking;
     private final Clock clock;
+    /** How long a user whose last connection closed still counts as what they were (docs/protocol.md, presence). */
+    private final Duration offlineGrace;
 
-    public Presence(Db db, Relationships relationships, Delivery delivery, Blocking blocking, Clock clock) {
+    public Presence(Db db, Relationships relationships, Delivery delivery, Blocking blocking, Clock clock,
+                    @Value("${parley.presence.offline-grace:10s}") Duration offlineGrace) {
+        this.offlineGrace = offlineGrace;
         this.db = db;
         this.relationships = relationships;
         this.delivery = delivery;
@@ -171,7 +175,7 @@ public class Presence implements ConnectionListener {
     }
 
     /**
-     * Announces the user's state until it stops changing. Going offline waits {@link #OFFLINE_GRACE} after the
+     * Announces the user's state until it stops changing. Going offline waits {@code parley.presence.offline-grace} after the
      * last connection closed: a client that reconnects within it (a phone switching networks, a server restart, a
      * reconnect storm) changes nothing for its friends and costs no write and no push.
      */
@@ -186,7 +190,7 @@ public class Presence implements ConnectionListener {
                     dropIfIdle(userId, s);
                     return;
                 }
-                long wait = OFFLINE.equals(next) ? s.lastSeenAt + OFFLINE_GRACE.toMillis() - clock.millis() : 0;
+                long wait = OFFLINE.equals(next) ? s.lastSeenAt + offlineGrace.toMillis() - clock.millis() : 0;
                 if (wait > 0) { // still announcing: changes meanwhile are picked up when it runs again
                     later(userId, s, wait);
                     return;

@@ -45,6 +45,8 @@ public final class ParleyServer {
         // Argon2id as in production, with less memory so that a test run registering hundreds of users stays quick.
         props.put("parley.security.argon2-memory-kib", 4096);
         props.put("parley.websocket.sweep-interval", "1s");
+        // Offline is announced after this grace; short, so that presence tests need not wait 10 s.
+        props.put("parley.presence.offline-grace", "1s");
         if (backend == Backend.POSTGRESQL) {
             String db = createPostgresDatabase();
             props.put("parley.database.url", pgUrl(db));
