@@ -1,13 +1,8 @@
 package dev.parley.account.internal;
 
 import dev.parley.platform.ParleyProperties;
+import dev.parley.platform.SecretKeys;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
-import java.security.SecureRandom;
-import java.util.Base64;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
@@ -23,30 +18,10 @@ public class SigningKey {
     private final byte[] bytes;
 
     public SigningKey(ParleyProperties props) throws IOException {
-        String configured = props.security().tokenSigningKey();
-        if (configured != null && !configured.isBlank()) {
-            byte[] b = configured.getBytes(StandardCharsets.UTF_8);
-            if (b.length < 32) throw new IllegalArgumentException("parley.security.token-signing-key needs at least 32 bytes");
-            this.bytes = b;
-            return;
-        }
-        Path dir = props.dataDir().toAbsolutePath().normalize();
-        Files.createDirectories(dir);
-        Path file = dir.resolve("token-signing.key");
-        if (Files.exists(file)) {
-            this.bytes = Base64.getDecoder().decode(Files.readString(file).trim());
-        } else {
-            byte[] b = new byte[32];
-            new SecureRandom().nextBytes(b);
-            Files.writeString(file, Base64.getEncoder().encodeToString(b));
-            try {
-                Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
-            } catch (UnsupportedOperationException ignored) {
-                // not a POSIX file system: the folder's own permissions guard it
-            }
-            log.info("Generated a token signing key in {}", file);
-            this.bytes = b;
-        }
+        SecretKeys.Key key = SecretKeys.configuredOrGenerated(props.security().tokenSigningKey(),
+                "parley.security.token-signing-key", props.dataDir(), "token-signing.key");
+        if (key.generated()) log.info("Generated a token signing key in {}", key.file());
+        this.bytes = key.bytes();
     }
 
     public byte[] bytes() { return bytes.clone(); }

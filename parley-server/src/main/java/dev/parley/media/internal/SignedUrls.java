@@ -1,14 +1,11 @@
 package dev.parley.media.internal;
 
 import dev.parley.platform.ParleyProperties;
+import dev.parley.platform.SecretKeys;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
-import java.security.SecureRandom;
 import java.util.Base64;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -26,29 +23,8 @@ class SignedUrls {
     private final byte[] key;
 
     SignedUrls(MediaProperties media, ParleyProperties props) throws IOException {
-        String configured = media.urlSigningKey();
-        if (configured != null && !configured.isBlank()) {
-            byte[] b = configured.getBytes(StandardCharsets.UTF_8);
-            if (b.length < 32) throw new IllegalArgumentException("parley.media.url-signing-key needs at least 32 bytes");
-            this.key = b;
-            return;
-        }
-        Path dir = props.dataDir().toAbsolutePath().normalize();
-        Files.createDirectories(dir);
-        Path file = dir.resolve("media-url-signing.key");
-        if (Files.exists(file)) {
-            this.key = Base64.getDecoder().decode(Files.readString(file).trim());
-        } else {
-            byte[] b = new byte[32];
-            new SecureRandom().nextBytes(b);
-            Files.writeString(file, Base64.getEncoder().encodeToString(b));
-            try {
-                Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
-            } catch (UnsupportedOperationException ignored) {
-                // not a POSIX file system: the folder's own permissions guard it
-            }
-            this.key = b;
-        }
+        this.key = SecretKeys.configuredOrGenerated(media.urlSigningKey(), "parley.media.url-signing-key", props.dataDir(),
+                "media-url-signing.key").bytes();
     }
 
     String sign(String mediaId, String variant, long userId, long expiresAt) {

@@ -41,6 +41,9 @@ class DatabaseSetup {
             // Open connections as load needs them (PostgreSQL's max_connections is shared by every node).
             hc.setMinimumIdle(Math.min(2, cfg.poolSize()));
             hc.setPoolName("postgresql");
+            // Every use is a transaction (PostgresDb): connections come with autocommit off, so that nothing toggles
+            // it per transaction and the pool has no session state to reset when they come back.
+            hc.setAutoCommit(false);
             HikariDataSource pool = new HikariDataSource(hc);
             migrate(pool, "postgresql");
             log.info("Database: PostgreSQL ({})", url.replaceAll("password=[^&]*", "password=***"));

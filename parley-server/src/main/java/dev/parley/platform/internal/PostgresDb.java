@@ -7,6 +7,7 @@ import dev.parley.platform.Tx;
 import dev.parley.platform.TxWork;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.Statement;
 
 /** PostgreSQL through a Hikari pool: one pooled connection per transaction; row locks order concurrent writers. */
 public final class PostgresDb implements Db, AutoCloseable {
@@ -31,13 +32,15 @@ public final class PostgresDb implements Db, AutoCloseable {
     }
 
     private <T> T run(TxWork<T> work, boolean readOnly) {
-        try (Connection c = pool.getConnection()) {
-            c.setAutoCommit(false);
-            if (readOnly) {
-                c.setReadOnly(true);
-                c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
-            }
+        try (Connection c = pool.getConnection()) { // autocommit off (DatabaseSetup)
             try {
+                if (readOnly) {
+                    // For this transaction only, in the round trip that begins it. The JDBC setters would change the
+                    // session instead: two round trips more, and two again when the pool resets them.
+                    try (Statement s = c.createStatement()) {
+                        s.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY");
+                    }
+                }
                 T out = work.run(new Tx(c, Dialect.POSTGRESQL));
                 c.commit();
                 return out;
