@@ -12,25 +12,32 @@ import java.util.Optional;
 public final class Tx {
     private final Connection connection;
     private final Dialect dialect;
+    /** Statements kept across transactions (SQLite's writer), or null: prepared and closed each time. */
+    private final StatementCache cache;
 
     public Tx(Connection connection, Dialect dialect) {
+        this(connection, dialect, null);
+    }
+
+    public Tx(Connection connection, Dialect dialect, StatementCache cache) {
         this.connection = connection;
         this.dialect = dialect;
+        this.cache = cache;
     }
 
     public Dialect dialect() { return dialect; }
 
     public <T> List<T> query(String sql, RowMapper<T> mapper, Object... params) throws SQLException {
-        try (PreparedStatement ps = prepare(sql, params); ResultSet rs = ps.executeQuery()) {
+        try (Stmt st = prepare(sql, params); ResultSet rs = st.ps.executeQuery()) {
             List<T> out = new ArrayList<>();
             while (rs.next()) out.add(mapper.map(rs));
-            return out;
+            return st.done(out);
         }
     }
 
     public <T> Optional<T> queryOne(String sql, RowMapper<T> mapper, Object... params) throws SQLException {
-        try (PreparedStatement ps = prepare(sql, params); ResultSet rs = ps.executeQuery()) {
-            return rs.next() ? Optional.ofNullable(mapper.map(rs)) : Optional.empty();
+        try (Stmt st = prepare(sql, params); ResultSet rs = st.ps.executeQuery()) {
+            return st.done(rs.next() ? Optional.ofNullable(mapper.map(rs)) : Optional.empty());
         }
     }
 
@@ -44,8 +51,8 @@ public final class Tx {
 
     /** Runs an INSERT/UPDATE/DELETE; a unique-constraint failure becomes {@link UniqueViolation}. */
     public int update(String sql, Object... params) throws SQLException {
-        try (PreparedStatement ps = prepare(sql, params)) {
-            return ps.executeUpdate();
+        try (Stmt st = prepare(sql, params)) {
+            return st.done(st.ps.executeUpdate());
         } catch (SQLException e) {
             if (isUniqueViolation(e)) throw new UniqueViolation(e);
             throw e;
@@ -54,9 +61,9 @@ public final class Tx {
 
     /** Runs a statement ending in {@code RETURNING <one long column>} (both dialects accept it). */
     public long updateReturningLong(String sql, Object... params) throws SQLException {
-        try (PreparedStatement ps = prepare(sql, params); ResultSet rs = ps.executeQuery()) {
+        try (Stmt st = prepare(sql, params); ResultSet rs = st.ps.executeQuery()) {
             if (!rs.next()) throw new SQLException("no row returned: " + sql);
-            return rs.getLong(1);
+            return st.done(rs.getLong(1));
         } catch (SQLException e) {
             if (isUniqueViolation(e)) throw new UniqueViolation(e);
             throw e;
@@ -64,8 +71,8 @@ public final class Tx {
     }
 
     public Optional<Long> updateReturningLongIfAny(String sql, Object... params) throws SQLException {
-        try (PreparedStatement ps = prepare(sql, params); ResultSet rs = ps.executeQuery()) {
-            return rs.next() ? Optional.of(rs.getLong(1)) : Optional.empty();
+        try (Stmt st = prepare(sql, params); ResultSet rs = st.ps.executeQuery()) {
+            return st.done(rs.next() ? Optional.of(rs.getLong(1)) : Optional.empty());
         } catch (SQLException e) {
             if (isUniqueViolation(e)) throw new UniqueViolation(e);
             throw e;
@@ -74,8 +81,8 @@ public final class Tx {
 
     /** Runs a statement ending in {@code RETURNING ...} that changes at most one row; maps the row if there is one. */
     public <T> Optional<T> updateReturning(String sql, RowMapper<T> mapper, Object... params) throws SQLException {
-        try (PreparedStatement ps = prepare(sql, params); ResultSet rs = ps.executeQuery()) {
-            return rs.next() ? Optional.ofNullable(mapper.map(rs)) : Optional.empty();
+        try (Stmt st = prepare(sql, params); ResultSet rs = st.ps.executeQuery()) {
+            return st.done(rs.next() ? Optional.ofNullable(mapper.map(rs)) : Optional.empty());
         } catch (SQLException e) {
             if (isUniqueViolation(e)) throw new UniqueViolation(e);
             throw e;
@@ -104,10 +111,51 @@ public final class Tx {
         return n == 0 ? "NULL" : "?" + ",?".repeat(n - 1);
     }
 
-    private PreparedStatement prepare(String sql, Object... params) throws SQLException {
-        PreparedStatement ps = connection.prepareStatement(sql);
-        for (int i = 0; i < params.length; i++) ps.setObject(i + 1, params[i]);
-        return ps;
+    private Stmt prepare(String sql, Object... params) throws SQLException {
+        Stmt st = new Stmt(sql, cache != null ? cache.take(sql) : connection.prepareStatement(sql));
+        try {
+            for (int i = 0; i < params.length; i++) st.ps.setObject(i + 1, params[i]);
+        } catch (SQLException | RuntimeException e) {
+            st.ps.close();
+            throw e;
+        }
+        return st;
+    }
+
+    /**
+     * A statement in use: closed after use, or, with a cache, put back once it ran without error (its result set
+     * is closed first: resources close in reverse order).
+     */
+    private final class Stmt implements AutoCloseable {
+        final String sql;
+        final PreparedStatement ps;
+        private boolean ok;
+
+        Stmt(String sql, PreparedStatement ps) {
+            this.sql = sql;
+            this.ps = ps;
+        }
+
+        <R> R done(R result) {
+            ok = true;
+            return result;
+        }
+
+        int done(int result) {
+            ok = true;
+            return result;
+        }
+
+        long done(long result) {
+            ok = true;
+            return result;
+        }
+
+        @Override
+        public void close() throws SQLException {
+            if (cache != null && ok) cache.putBack(sql, ps);
+            else ps.close();
+        }
     }
 
     /** A nullable BIGINT column (sqlite-jdbc does not support {@code getObject(i, Long.class)} on NULL). */

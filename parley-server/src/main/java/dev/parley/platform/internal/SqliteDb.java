@@ -4,6 +4,7 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.parley.platform.Db;
 import dev.parley.platform.Dialect;
+import dev.parley.platform.StatementCache;
 import dev.parley.platform.Tx;
 import dev.parley.platform.TxWork;
 import java.sql.Connection;
@@ -36,6 +37,8 @@ public final class SqliteDb implements Db, AutoCloseable {
 
     private final HikariDataSource readers;
     private final Connection writer;
+    /** The writer's prepared statements, kept across transactions (only the writer thread uses them). */
+    private final StatementCache writerStatements;
     private final BlockingQueue<Task<?>> queue = new LinkedBlockingQueue<>();
     private final Thread writerThread;
     private volatile boolean closed;
@@ -45,6 +48,7 @@ public final class SqliteDb implements Db, AutoCloseable {
     public SqliteDb(String url, int readerPoolSize) throws SQLException {
         this.writer = dataSource(url, false).getConnection();
         this.writer.setAutoCommit(false);
+        this.writerStatements = new StatementCache(writer);
         HikariConfig rc = new HikariConfig();
         rc.setDataSource(dataSource(url, true));
         rc.setMaximumPoolSize(readerPoolSize);
@@ -162,7 +166,7 @@ public final class SqliteDb implements Db, AutoCloseable {
     private <T> void runOne(Task<T> task, Statement s, List<Runnable> completions) throws SQLException {
         s.execute("SAVEPOINT w");
         try {
-            T value = task.work().run(new Tx(writer, Dialect.SQLITE));
+            T value = task.work().run(new Tx(writer, Dialect.SQLITE, writerStatements));
             s.execute("RELEASE w");
             completions.add(() -> task.result().complete(value));
         } catch (Throwable e) {
@@ -190,6 +194,7 @@ public final class SqliteDb implements Db, AutoCloseable {
         queue.drainTo(left);
         for (Task<?> t : left) t.result().completeExceptionally(new IllegalStateException("database closed"));
         readers.close();
+        if (!writerThread.isAlive()) writerStatements.close(); // else the writer may still use them; closing the connection frees them
         writer.close();
     }
 }
