@@ -243,6 +243,12 @@ class MediaMessagesTest extends BrowserTest {
         shot(zh, "07-chat-zh-CN");
     }
 
+    /** A JS expression: a DataTransfer holding one PNG file named {@code name}, made from the Base64 in {@code b64}. */
+    private static String pngTransfer(String name) {
+        return "(() => { const dt = new DataTransfer(); dt.items.add(new File([Uint8Array.from(atob(b64), c => c.charCodeAt(0))], '"
+                + name + "', {type: 'image/png'})); return dt; })()";
+    }
+
     @Test
     void filesDroppedOnTheChatOrPastedIntoTheComposerAreAttached() {
         Users users = new Users(server);
@@ -254,8 +260,7 @@ class MediaMessagesTest extends BrowserTest {
         String png = java.util.Base64.getEncoder().encodeToString(png(400, 300));
 
         // Dragged in from the desktop: the overlay shows while the file is over the chat, the drop attaches it.
-        JSHandle dropped = page.evaluateHandle("b64 => { const dt = new DataTransfer(); "
-                + "dt.items.add(new File([Uint8Array.from(atob(b64), c => c.charCodeAt(0))], 'dropped.png', {type: 'image/png'})); return dt; }", png);
+        JSHandle dropped = page.evaluateHandle("b64 => " + pngTransfer("dropped.png"), png);
         Locator pane = page.locator(".messages");
         pane.dispatchEvent("dragenter", Map.of("dataTransfer", dropped));
         assertThat(page.locator(".drop-overlay")).hasText("Drop files to attach them");
@@ -263,9 +268,8 @@ class MediaMessagesTest extends BrowserTest {
         pane.dispatchEvent("drop", Map.of("dataTransfer", dropped));
         assertThat(page.locator(".drop-overlay")).hasCount(0);
         // Pasted (a screenshot from the clipboard).
-        composer(page).evaluate("(el, b64) => { const dt = new DataTransfer(); "
-                + "dt.items.add(new File([Uint8Array.from(atob(b64), c => c.charCodeAt(0))], 'pasted.png', {type: 'image/png'})); "
-                + "el.dispatchEvent(new ClipboardEvent('paste', {clipboardData: dt, bubbles: true, cancelable: true})); }", png);
+        composer(page).evaluate("(el, b64) => el.dispatchEvent(new ClipboardEvent('paste', {clipboardData: "
+                + pngTransfer("pasted.png") + ", bubbles: true, cancelable: true}))", png);
         Locator drafts = page.locator(".draft-tray .draft.image");
         assertThat(drafts).hasCount(2);
         assertThat(drafts.nth(0)).hasAttribute("title", "dropped.png");
