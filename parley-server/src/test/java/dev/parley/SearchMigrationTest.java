@@ -16,7 +16,8 @@ import org.junit.jupiter.api.Test;
 import org.springframework.util.FileSystemUtils;
 
 /**
- * The SQLite search migration (V3) indexes the messages that exist when it runs, and only the searchable ones.
+ * The SQLite search migration (V3) indexes the messages that exist when it runs, and only the searchable ones;
+ * V6 hands new messages to the indexer behind the writer.
  * (On PostgreSQL V3 is a CREATE INDEX, which covers existing rows by definition.) A database is migrated to V2 with
  * the server's migration locations, given messages by plain SQL, then migrated on.
  */
@@ -48,6 +49,23 @@ class SearchMigrationTest {
                 // And the triggers keep it from here on.
                 s.execute("INSERT INTO messages (id, conversation_id, seq, sender_id, client_msg_id, body, created_at) VALUES (6, 1, 6, 2, 'c6', 'fresh news', 0)");
                 assertThat(matches(s, "\"news\"")).containsExactly(1L, 6L);
+            }
+            // V6: what is indexed so far counts as indexed; new messages wait for SearchIndexing, and edits of
+            // unindexed messages leave the index alone, while edits of indexed ones still reach it at once.
+            flyway(url, "6").migrate();
+            try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement()) {
+                try (ResultSet rs = s.executeQuery("SELECT indexed_through FROM search_progress")) {
+                    assertThat(rs.next()).isTrue();
+                    assertThat(rs.getLong(1)).isEqualTo(6L);
+                }
+                s.execute("INSERT INTO messages (id, conversation_id, seq, sender_id, client_msg_id, body, created_at) VALUES (7, 1, 7, 2, 'c7', 'late news', 0)");
+                assertThat(matches(s, "\"news\"")).containsExactly(1L, 6L);
+                s.execute("UPDATE messages SET body = 'later news' WHERE id = 7");
+                assertThat(matches(s, "\"later\"")).isEmpty();
+                s.execute("UPDATE messages SET body = 'fresh views' WHERE id = 6");
+                assertThat(matches(s, "\"news\"")).containsExactly(1L);
+                assertThat(matches(s, "\"views\"")).containsExactly(6L);
+                s.execute("INSERT INTO message_search (message_search) VALUES ('integrity-check')");
             }
         } finally {
             FileSystemUtils.deleteRecursively(dir);

@@ -36,6 +36,18 @@ public final class StatementCache implements AutoCloseable {
         ps.close();
     }
 
+    /** Runs a statement without parameters or results (SAVEPOINT, RELEASE), prepared once. */
+    public void execute(String sql) throws SQLException {
+        PreparedStatement ps = take(sql);
+        try {
+            ps.execute();
+        } catch (SQLException | RuntimeException e) {
+            ps.close();
+            throw e;
+        }
+        putBack(sql, ps);
+    }
+
     @Override
     public void close() {
         for (PreparedStatement ps : idle.values()) {

@@ -47,6 +47,9 @@ public final class ParleyServer {
         props.put("parley.websocket.sweep-interval", "1s");
         // Offline is announced after this grace; short, so that presence tests need not wait 10 s.
         props.put("parley.presence.offline-grace", "1s");
+        // SQLite search indexing runs when a test calls SearchIndexing.indexNow(), so that each search test knows
+        // which path it checks (the unindexed tail, or FTS5); SearchIndexingTest runs the loop itself.
+        props.put("parley.search.index-interval", "1h");
         if (backend == Backend.POSTGRESQL) {
             String db = createPostgresDatabase();
             props.put("parley.database.url", pgUrl(db));

@@ -11,8 +11,9 @@ import org.springframework.stereotype.Component;
  * Finds the messages a query matches among those the caller may see, newest (highest id) first, at most
  * {@code limit + 1} (one more tells whether another page follows). The SQL differs per database (ADR 0010):
  * <ul>
- *   <li>SQLite, 3+ characters: the FTS5 trigram index {@code message_search}, walked from the highest rowid down
- *       until enough matches the caller may see are found;</li>
+ *   <li>SQLite, 3+ characters: first the messages not indexed yet ({@link SearchIndexing} runs behind the writer),
+ *       scanned down from the newest; then the FTS5 trigram index {@code message_search}, walked from the highest
+ *       rowid down until enough matches the caller may see are found;</li>
  *   <li>PostgreSQL, 3+ characters: {@code lower(body) LIKE} with the pg_trgm GIN index {@code messages_search}
  *       (a bitmap of every match, then the caller's are kept and sorted);</li>
  *   <li>1 or 2 characters, both databases: no trigram to look up, so {@link ShortQueryScan}.</li>
@@ -34,7 +35,16 @@ public class MatchingMessages {
             FROM message_search s
             JOIN messages m ON m.id = s.rowid
             JOIN conversation_members cm ON cm.conversation_id = m.conversation_id AND cm.user_id = ?
-            WHERE message_search MATCH ? AND s.rowid < ?""", "s.rowid DESC");
+            WHERE message_search MATCH ? AND s.rowid < ? AND s.rowid <= ?""", "s.rowid DESC");
+
+    /**
+     * The unindexed tail, at most a few intervals of messages: the primary key bounds the scan. lower() is Parley's
+     * Unicode lower() (SqliteDb), so case folds as the trigram tokenizer folds it.
+     */
+    private static final String SQLITE_TAIL = select("""
+            FROM messages m
+            JOIN conversation_members cm ON cm.conversation_id = m.conversation_id AND cm.user_id = ?
+            WHERE lower(m.body) LIKE lower(?) ESCAPE '\\' AND m.id < ? AND m.id > ?""", "m.id DESC");
 
     /**
      * lower() on both sides, so case folds by the database's LC_CTYPE, beyond ASCII with a UTF-8 locale. The
@@ -53,18 +63,27 @@ public class MatchingMessages {
 
     public List<Hit> find(Tx tx, long userId, SearchQuery q) throws SQLException {
         if (q.isShort()) return ShortQueryScan.find(tx, userId, q);
-        boolean postgres = tx.dialect() == Dialect.POSTGRESQL;
-        String sql = postgres ? POSTGRES : SQLITE_INDEXED;
-        String pattern = postgres ? q.likePattern() : q.ftsPhrase();
+        if (tx.dialect() == Dialect.POSTGRESQL) return run(tx, POSTGRES, userId, q, q.likePattern(), q.limit() + 1);
+        // One read transaction: the mark and both queries see the same snapshot, so no message falls between them.
+        long indexedThrough = tx.queryLong("SELECT indexed_through FROM search_progress");
+        List<Hit> hits = new ArrayList<>(run(tx, SQLITE_TAIL, userId, q, q.likePattern(), q.limit() + 1, indexedThrough));
+        if (hits.size() <= q.limit()) {
+            hits.addAll(run(tx, SQLITE_INDEXED, userId, q, q.ftsPhrase(), q.limit() + 1 - hits.size(), indexedThrough));
+        }
+        return hits;
+    }
+
+    /** Parameters in the order {@link #select} expects; {@code bound}: the query's own extra bound after the id bound. */
+    private static List<Hit> run(Tx tx, String sql, long userId, SearchQuery q, String pattern, int limit, Object... bound)
+            throws SQLException {
         List<Object> params = new ArrayList<>(List.of(userId, pattern, q.beforeId()));
+        params.addAll(List.of(bound));
         String inConversation = "";
         if (q.conversationId() != null) {
             inConversation = "AND m.conversation_id = ?";
             params.add(q.conversationId());
         }
-        params.add(q.limit() + 1);
-        return tx.query(sql.formatted(inConversation),
-                rs -> new Hit(rs.getLong(1), rs.getLong(2), rs.getLong(3)),
-                params.toArray());
+        params.add(limit);
+        return tx.query(sql.formatted(inConversation), rs -> new Hit(rs.getLong(1), rs.getLong(2), rs.getLong(3)), params.toArray());
     }
 }

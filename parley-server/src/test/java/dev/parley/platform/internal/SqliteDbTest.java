@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.parley.platform.ErrorCode;
 import dev.parley.platform.ParleyException;
 import dev.parley.platform.UniqueViolation;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -30,7 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The SQLite group-commit writer on its own: many concurrent writers, one failing write in a batch, unique
- * violations, and shutdown with writes still queued.
+ * violations, checkpoints off the writer, and shutdown with writes still queued.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class SqliteDbTest {
@@ -69,6 +70,26 @@ class SqliteDbTest {
         assertThat(distinct).hasSize(n);
         assertThat(count()).isEqualTo(n);
         assertThat((long) db.read(tx -> tx.queryLong("SELECT SUM(n) FROM items"))).isEqualTo((long) n * (n - 1) / 2);
+    }
+
+    @Test
+    void theCheckpointerCopiesTheWalIntoTheDatabaseFileWithoutTheWriter() throws Exception {
+        Path file = dir.resolve("test.db");
+        long before = Files.size(file);
+        String pad = "x".repeat(200);
+        for (int i = 0; i < 10; i++) {
+            int k = i;
+            // 10 commits of 200 rows: about 450 KB of pages, under the 1,000 pages (4 MB) at which SQLite's own
+            // automatic checkpoint would run in the writer; the writer has it turned off anyway.
+            db.write(tx -> {
+                for (int j = 0; j < 200; j++) tx.update("INSERT INTO items (name, n) VALUES (?, ?)", "c-" + k + "-" + j + pad, j);
+                return null;
+            });
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (Files.size(file) < before + 400_000 && System.nanoTime() < deadline) Thread.sleep(50);
+        assertThat(Files.size(file)).as("database file after the checkpointer ran").isGreaterThan(before + 400_000);
+        assertThat(count()).isEqualTo(2000);
     }
 
     @Test
