@@ -162,6 +162,35 @@ class DirectChatScenarioTest extends OnBothDatabases {
         again.close();
     }
 
+    @Test
+    void aRetryOfAStoredMessageGetsItsAckEvenWhenANewSendWouldBeRefused() {
+        Device a = users.newUserDevice("retry_c");
+        Device b = users.newUserDevice("retry_d");
+        users.befriend(a, b);
+        WsClient ws = WsClient.connect(server, a.accessToken());
+        ws.await("hello");
+        JsonNode first = ws.request(Map.of("type", "send", "to", b.user().id(), "clientMsgId", "kept", "text", "before"));
+        assertThat(first.get("type").asString()).as(first.toString()).isEqualTo("ack");
+        assertThat(api.delete("/api/v1/friends/" + b.user().id(), a.accessToken()).status()).isEqualTo(204);
+
+        // By conversation and by user: the stored message's ack, not not_friends, and nothing stored twice.
+        JsonNode byConversation = ws.request(Map.of("type", "send", "conversationId", first.get("conversationId").asLong(),
+                "clientMsgId", "kept", "text", "before"));
+        JsonNode byUser = ws.request(Map.of("type", "send", "to", b.user().id(), "clientMsgId", "kept", "text", "before"));
+        for (JsonNode again : List.of(byConversation, byUser)) {
+            assertThat(again.get("type").asString()).as(again.toString()).isEqualTo("ack");
+            assertThat(again.get("messageId").asLong()).isEqualTo(first.get("messageId").asLong());
+            assertThat(again.get("duplicate").asBoolean()).isTrue();
+        }
+        // A new message is refused.
+        JsonNode refused = ws.request(Map.of("type", "send", "to", b.user().id(), "clientMsgId", "new", "text", "after"));
+        assertThat(refused.get("type").asString()).as(refused.toString()).isEqualTo("error");
+        assertThat(refused.get("code").asString()).isEqualTo("not_friends");
+        JsonNode history = ws.request(Map.of("type", "history", "conversationId", first.get("conversationId").asLong()));
+        assertThat(history.get("messages")).hasSize(1);
+        ws.close();
+    }
+
     static JsonNode findConversation(JsonNode list, long id) {
         for (JsonNode c : list) if (c.get("id").asLong() == id) return c;
         return null;

@@ -6,6 +6,9 @@ import dev.parley.delivery.Connection;
 import dev.parley.delivery.Delivery;
 import dev.parley.delivery.SequencedPushes;
 import dev.parley.platform.Db;
+import dev.parley.platform.Dialect;
+import dev.parley.platform.ErrorCode;
+import dev.parley.platform.ParleyException;
 import dev.parley.platform.Tx;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -90,15 +93,20 @@ public class EntryWriter {
      * null. {@code quote}: the quoted message for the pushed view of a reply.
      */
     EntryView append(Tx tx, Outbox out, NewEntry e, List<Long> members, EntryView.Quote quote, long now) throws SQLException {
+        return append(tx, out, e, members, quote, now, false);
+    }
+
+    /** As above; {@code senderRead}: the sender has read up to the new entry (a message they send). */
+    EntryView append(Tx tx, Outbox out, NewEntry e, List<Long> members, EntryView.Quote quote, long now, boolean senderRead)
+            throws SQLException {
         boolean activity = EntryView.TEXT.equals(e.kind()) || EntryView.MEDIA.equals(e.kind()) || EntryView.SYSTEM.equals(e.kind());
-        Conversations.Slot slot = conversations.nextEntry(tx, e.conversationId(), activity, e.membershipChange(), now);
-        // Entries that are not messages get an id no client can send (clients may not use control characters).
-        String clientMsgId = e.clientMsgId() != null ? e.clientMsgId() : "\u0001" + e.conversationId() + ":" + slot.seq();
         String data = e.data() == null || e.data().isEmpty() ? null : json.writeValueAsString(e.data());
-        long id = tx.updateReturningLong("""
-                INSERT INTO messages (conversation_id, seq, sender_id, client_msg_id, body, created_at, kind, reply_to, target_id, data)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id""",
-                e.conversationId(), slot.seq(), e.senderId(), clientMsgId, e.body(), now, e.kind(), e.replyTo(), e.targetId(), data);
+        Appended stored = tx.dialect() == Dialect.POSTGRESQL
+                ? insertInOneRoundTrip(tx, e, activity, data, senderRead, now)
+                : insertStepByStep(tx, e, activity, data, senderRead, now);
+        Conversations.Slot slot = stored.slot();
+        long id = stored.id();
+        String clientMsgId = stored.clientMsgId();
         if (!e.mentioned().isEmpty()) {
             List<Object[]> rows = new ArrayList<>();
             for (Long u : e.mentioned()) rows.add(new Object[] {id, e.conversationId(), slot.seq(), u});
@@ -109,5 +117,56 @@ public class EntryWriter {
         if (quote != null) view = view.withReplyAndReactions(quote, null);
         out.add(order.reserve(e.conversationId(), slot.seq()), view, slot.memberSeq(), slot.memberCount(), members);
         return view;
+    }
+
+    private record Appended(Conversations.Slot slot, long id, String clientMsgId) {}
+
+    /** Entries that are not messages get an id no client can send (clients may not use control characters). */
+    private static String systemClientMsgId(long conversationId, long seq) {
+        return "\u0001" + conversationId + ":" + seq;
+    }
+
+    /** SQLite: in-process calls, no round trips to save. */
+    private Appended insertStepByStep(Tx tx, NewEntry e, boolean activity, String data, boolean senderRead, long now) throws SQLException {
+        Conversations.Slot slot = conversations.nextEntry(tx, e.conversationId(), activity, e.membershipChange(), now);
+        String clientMsgId = e.clientMsgId() != null ? e.clientMsgId() : systemClientMsgId(e.conversationId(), slot.seq());
+        long id = tx.updateReturningLong("""
+                INSERT INTO messages (conversation_id, seq, sender_id, client_msg_id, body, created_at, kind, reply_to, target_id, data)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id""",
+                e.conversationId(), slot.seq(), e.senderId(), clientMsgId, e.body(), now, e.kind(), e.replyTo(), e.targetId(), data);
+        if (senderRead) conversations.moveReadCursor(tx, e.conversationId(), e.senderId(), slot.seq(), now);
+        return new Appended(slot, id, clientMsgId);
+    }
+
+    /**
+     * PostgreSQL: the same three statements ({@link Conversations#nextEntry}, the insert, and
+     * {@link Conversations#moveReadCursor}) as data-modifying CTEs of one statement, so one round trip instead of
+     * three (on this box a round trip costs the server and PostgreSQL more CPU than the statements themselves:
+     * docs/benchmarks.md, ADR 0014). The conversation row's lock is taken by the first CTE as before. The CTEs see
+     * one snapshot, so the cursor update takes the new seq from the insert's RETURNING.
+     */
+    private Appended insertInOneRoundTrip(Tx tx, NewEntry e, boolean activity, String data, boolean senderRead, long now)
+            throws SQLException {
+        return tx.updateReturning("""
+                WITH slot AS (
+                    UPDATE conversations SET last_seq = last_seq + 1,
+                           member_seq = CASE WHEN ? THEN last_seq + 1 ELSE member_seq END,
+                           last_activity_at = CASE WHEN ? THEN ?::bigint ELSE last_activity_at END, updated_at = ?::bigint
+                    WHERE id = ? RETURNING id, last_seq, member_seq, member_count),
+                entry AS (
+                    INSERT INTO messages (conversation_id, seq, sender_id, client_msg_id, body, created_at, kind, reply_to, target_id, data)
+                    SELECT slot.id, slot.last_seq, ?::bigint, COALESCE(?::text, chr(1) || slot.id || ':' || slot.last_seq),
+                           ?::text, ?::bigint, ?::text, ?::bigint, ?::bigint, ?::text
+                    FROM slot RETURNING id, seq, client_msg_id),
+                cursor AS (
+                    UPDATE conversation_members m SET read_seq = entry.seq,
+                           delivered_seq = GREATEST(m.delivered_seq, entry.seq), updated_at = ?::bigint
+                    FROM entry WHERE ? AND m.conversation_id = ? AND m.user_id = ? AND m.read_seq < entry.seq)
+                SELECT slot.last_seq, slot.member_seq, slot.member_count, entry.id, entry.client_msg_id FROM slot, entry""",
+                rs -> new Appended(new Conversations.Slot(rs.getLong(1), rs.getLong(2), rs.getLong(3)), rs.getLong(4), rs.getString(5)),
+                e.membershipChange(), activity, now, now, e.conversationId(),
+                e.senderId(), e.clientMsgId(), e.body(), now, e.kind(), e.replyTo(), e.targetId(), data,
+                now, senderRead, e.conversationId(), e.senderId())
+                .orElseThrow(() -> new ParleyException(ErrorCode.CONVERSATION_NOT_FOUND));
     }
 }

@@ -7,6 +7,7 @@ import dev.parley.delivery.Connection;
 import dev.parley.friend.Relationships;
 import dev.parley.media.MediaAttachments;
 import dev.parley.platform.Db;
+import dev.parley.platform.Dialect;
 import dev.parley.platform.ErrorCode;
 import dev.parley.platform.Fields;
 import dev.parley.platform.ParleyException;
@@ -86,10 +87,15 @@ public class MessageSending {
         if (mentions.size() > MAX_MENTIONS) throw ParleyException.invalid("At most " + MAX_MENTIONS + " mentions.");
         boolean mentionsAll = Boolean.TRUE.equals(r.mentionsAll());
         long me = caller.userId();
+        // SQLite looks for an earlier send first (no round trip). PostgreSQL lets the unique key (sender_id,
+        // client_msg_id) find it and looks only when a send fails: one round trip less on every send (ADR 0014).
+        boolean lookFirst = db.dialect() != Dialect.POSTGRESQL;
         try {
             return writer.write(origin, (tx, out) -> {
-                Optional<SendAck> earlier = findEarlier(tx, me, clientMsgId);
-                if (earlier.isPresent()) return earlier.get();
+                if (lookFirst) {
+                    Optional<SendAck> earlier = findEarlier(tx, me, clientMsgId);
+                    if (earlier.isPresent()) return earlier.get();
+                }
                 long now = clock.millis();
                 Target target = resolveConversation(tx, me, r, now);
                 long conversationId = target.conversationId();
@@ -121,16 +127,21 @@ public class MessageSending {
                 if (mentionsAll) data.put("mentionsAll", true);
                 List<Long> mentioned = new ArrayList<>(mentions);
                 if (mentionsAll) mentioned.add(0L);
+                // Sending means having read up to here: the sender's read cursor moves with the append.
                 EntryView view = writer.append(tx, out, new EntryWriter.NewEntry(conversationId, me, clientMsgId, kind,
-                        body == null ? "" : body, r.replyTo(), null, data, mentioned, false), target.members(), quote, now);
+                        body == null ? "" : body, r.replyTo(), null, data, mentioned, false), target.members(), quote, now, true);
                 // The members of this conversation may now fetch the media (a forward carries the original's to them too).
                 if (!mediaIds.isEmpty()) media.record(tx, conversationId, view.id(), view.seq(), mediaIds);
-                conversations.moveReadCursor(tx, conversationId, me, view.seq(), now); // sending means having read up to here
                 return new SendAck(clientMsgId, conversationId, view.id(), view.seq(), now, false);
             });
-        } catch (UniqueViolation race) {
-            // A concurrent retry with the same clientMsgId committed first (PostgreSQL): answer with its ack.
-            return db.read(tx -> findEarlier(tx, me, clientMsgId)).orElseThrow(() -> race);
+        } catch (UniqueViolation retry) {
+            // A retry of a stored message, or (PostgreSQL) a concurrent retry that committed first: answer with its ack.
+            return db.read(tx -> findEarlier(tx, me, clientMsgId)).orElseThrow(() -> retry);
+        } catch (ParleyException refused) {
+            // PostgreSQL: a retry of a message stored before gets its ack even if a send would be refused now
+            // (removed from the group since, say), as on SQLite where the earlier send is found first.
+            if (lookFirst) throw refused;
+            return db.read(tx -> findEarlier(tx, me, clientMsgId)).orElseThrow(() -> refused);
         }
     }
 
