@@ -33,23 +33,37 @@ class DatabaseSetup {
             return new SqliteDb(url, Math.max(2, Math.min(cfg.poolSize(), 8)));
         }
         if (url.startsWith("jdbc:postgresql:")) {
-            HikariConfig hc = new HikariConfig();
-            hc.setJdbcUrl(url);
-            if (cfg.username() != null && !cfg.username().isBlank()) hc.setUsername(cfg.username());
-            if (cfg.password() != null && !cfg.password().isBlank()) hc.setPassword(cfg.password());
-            hc.setMaximumPoolSize(cfg.poolSize());
-            // Open connections as load needs them (PostgreSQL's max_connections is shared by every node).
-            hc.setMinimumIdle(Math.min(2, cfg.poolSize()));
-            hc.setPoolName("postgresql");
-            // Every use is a transaction (PostgresDb): connections come with autocommit off, so that nothing toggles
-            // it per transaction and the pool has no session state to reset when they come back.
-            hc.setAutoCommit(false);
-            HikariDataSource pool = new HikariDataSource(hc);
-            migrate(pool, "postgresql");
+            HikariDataSource writers = postgresPool(cfg, url, "postgresql", null);
+            migrate(writers, "postgresql");
+            // Reads get pooled connections of their own whose transactions are read-only snapshots by default:
+            // no SET TRANSACTION round trip per read (PostgresDb).
+            // (The startup packet's options, https://www.postgresql.org/docs/current/libpq-connect.html#LIBPQ-CONNECT-OPTIONS:
+            // a backslash keeps the space in "repeatable read".)
+            HikariDataSource readers = postgresPool(cfg, url, "postgresql-readers",
+                    "-c default_transaction_isolation=repeatable\\ read -c default_transaction_read_only=on");
             log.info("Database: PostgreSQL ({})", url.replaceAll("password=[^&]*", "password=***"));
-            return new PostgresDb(pool);
+            return new PostgresDb(writers, readers);
         }
         throw new IllegalArgumentException("parley.database.url must be empty, jdbc:sqlite:... or jdbc:postgresql:...");
+    }
+
+    /**
+     * A pool of up to {@code pool-size} connections, opened as load needs them (PostgreSQL's max_connections is
+     * shared by every node). {@code options}: session settings sent when each connection opens, or null.
+     */
+    private static HikariDataSource postgresPool(ParleyProperties.Database cfg, String url, String name, String options) {
+        HikariConfig hc = new HikariConfig();
+        hc.setJdbcUrl(url);
+        if (cfg.username() != null && !cfg.username().isBlank()) hc.setUsername(cfg.username());
+        if (cfg.password() != null && !cfg.password().isBlank()) hc.setPassword(cfg.password());
+        hc.setMaximumPoolSize(cfg.poolSize());
+        hc.setMinimumIdle(Math.min(2, cfg.poolSize()));
+        hc.setPoolName(name);
+        // Every use is a transaction (PostgresDb): connections come with autocommit off, so that nothing toggles
+        // it per transaction and the pool has no session state to reset when they come back.
+        hc.setAutoCommit(false);
+        if (options != null) hc.addDataSourceProperty("options", options);
+        return new HikariDataSource(hc);
     }
 
     /**

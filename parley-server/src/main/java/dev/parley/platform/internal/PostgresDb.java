@@ -7,14 +7,20 @@ import dev.parley.platform.Tx;
 import dev.parley.platform.TxWork;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.Statement;
 
-/** PostgreSQL through a Hikari pool: one pooled connection per transaction; row locks order concurrent writers. */
+/**
+ * PostgreSQL through two Hikari pools: one pooled connection per transaction; row locks order concurrent writers.
+ * Reads use connections whose session default is a read-only REPEATABLE READ transaction (DatabaseSetup), so a
+ * multi-query read (sync, history) sees one snapshot without a SET TRANSACTION round trip of its own: pgjdbc sends
+ * its BEGIN in the same round trip as the first query.
+ */
 public final class PostgresDb implements Db, AutoCloseable {
-    private final HikariDataSource pool;
+    private final HikariDataSource writers;
+    private final HikariDataSource readers;
 
-    public PostgresDb(HikariDataSource pool) {
-        this.pool = pool;
+    public PostgresDb(HikariDataSource writers, HikariDataSource readers) {
+        this.writers = writers;
+        this.readers = readers;
     }
 
     @Override
@@ -22,25 +28,17 @@ public final class PostgresDb implements Db, AutoCloseable {
 
     @Override
     public <T> T read(TxWork<T> work) {
-        // REPEATABLE READ: a multi-query read (sync, history) sees one snapshot.
-        return run(work, true);
+        return run(readers, work);
     }
 
     @Override
     public <T> T write(TxWork<T> work) {
-        return run(work, false);
+        return run(writers, work);
     }
 
-    private <T> T run(TxWork<T> work, boolean readOnly) {
+    private static <T> T run(HikariDataSource pool, TxWork<T> work) {
         try (Connection c = pool.getConnection()) { // autocommit off (DatabaseSetup)
             try {
-                if (readOnly) {
-                    // For this transaction only, in the round trip that begins it. The JDBC setters would change the
-                    // session instead: two round trips more, and two again when the pool resets them.
-                    try (Statement s = c.createStatement()) {
-                        s.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY");
-                    }
-                }
                 T out = work.run(new Tx(c, Dialect.POSTGRESQL));
                 c.commit();
                 return out;
@@ -55,6 +53,7 @@ public final class PostgresDb implements Db, AutoCloseable {
 
     @Override
     public void close() {
-        pool.close();
+        readers.close();
+        writers.close();
     }
 }
