@@ -61,6 +61,35 @@ class SyncAndHeartbeatTest extends OnBothDatabases {
     }
 
     @Test
+    void pingsAreAnsweredInOrderBehindFramesStillBeingHandled() {
+        Device a = users.newUserDevice("ping_order_a");
+        Device b = users.newUserDevice("ping_order_b");
+        users.befriend(a, b);
+        WsClient ws = connect(a);
+        // Pings are answered on the event loop when nothing of the connection's is being handled; behind a send
+        // (a database write on a virtual thread) they wait their turn: every reply comes in the frames' order.
+        for (int round = 0; round < 15; round++) { // 31 frames and a few more below: inside the burst of 40
+            ws.send(Map.of("type", "send", "id", "s" + round, "to", b.user().id(), "clientMsgId", "po" + round, "text", "hi " + round));
+            ws.send(Map.of("type", "ping", "id", "p" + round));
+        }
+        ws.send(Map.of("type", "ping", "id", "last"));
+        ws.await(n -> "last".equals(n.path("id").asString()), "the last pong");
+        List<String> replies = ws.received().stream().filter(n -> n.has("id")).map(n -> n.get("type").asString() + ":" + n.get("id").asString()).toList();
+        List<String> expected = new java.util.ArrayList<>();
+        for (int round = 0; round < 15; round++) {
+            expected.add("ack:s" + round);
+            expected.add("pong:p" + round);
+        }
+        expected.add("pong:last");
+        assertThat(replies).containsExactlyElementsOf(expected);
+        // A bad ping is refused as any bad frame is (an id over 64 characters: not echoed).
+        ws.send(Map.of("type", "ping", "id", "x".repeat(65)));
+        JsonNode bad = ws.await("error");
+        assertThat(bad.get("code").asString()).as(bad.toString()).isEqualTo("invalid_field");
+        assertAlive(ws);
+    }
+
+    @Test
     void webSocketPingControlFramesAreAnsweredAndKeepAConnectionOpen() throws Exception {
         ParleyServer idle = ParleyServer.dedicated(backend, Map.of("parley.websocket.idle-timeout", "2s"));
         try {

@@ -2,6 +2,7 @@ package dev.parley.gateway.internal;
 
 import dev.parley.account.Caller;
 import dev.parley.delivery.Connection;
+import dev.parley.gateway.ClientCommand;
 import dev.parley.delivery.Push;
 import dev.parley.platform.ErrorCode;
 import dev.parley.platform.ParleyException;
@@ -41,6 +42,28 @@ class FrameHandling {
             return Dispatcher.error(e.frameId, e);
         }
     }
+
+    /**
+     * The heartbeat's fast path, for a transport's event loop: a small frame that decodes to {@code ping} is
+     * answered where it was read, with the same rate limit and the same strict decoding as {@link #handle}; null
+     * for anything else, which then goes the usual way. It saves the hand-off to a virtual thread and back for the
+     * most frequent frame there is (19,000 idle connections send 760 pings a second), two thread wake-ups each.
+     */
+    Push answerPing(Caller caller, Connection origin, TokenBucket rate, String text) {
+        if (text.length() > MAX_INLINE_PING || !text.contains("ping")) return null;
+        ClientCommand command;
+        try {
+            command = decoder.decode(text);
+        } catch (FrameDecoder.BadFrame e) {
+            return null; // reported by the usual path
+        }
+        if (!(command instanceof ClientCommand.Ping ping)) return null;
+        if (!rate.tryTake()) return Dispatcher.error(ping.id(), new ParleyException(ErrorCode.RATE_LIMITED));
+        return dispatcher.dispatch(caller, origin, ping); // a pong: nothing blocks
+    }
+
+    /** Longer than any ping a client needs ({"type":"ping","id":"..."} with a 64-character id). */
+    static final int MAX_INLINE_PING = 160;
 
     /** Best effort to echo the id of a rate-limited frame (decoding is cheap next to the dispatch it skips). */
     private String peekId(String text) {

@@ -316,7 +316,15 @@ final class WebSocketConnection extends ChannelInboundHandlerAdapter implements 
             }
             busy = true;
         }
-        gateway.blocking.run(() -> drain(text));
+        // Nothing of this connection's is being handled, so a ping answered here keeps its place in the order.
+        Push pong = text == BINARY ? null : gateway.frames.answerPing(caller, this, rate, text);
+        if (pong == null) {
+            gateway.blocking.run(() -> drain(text));
+            return;
+        }
+        send(pong);
+        String next = next(); // null: only this event loop queues, and it is here
+        if (next != null) gateway.blocking.run(() -> drain(next));
     }
 
     // ------------------------------------------------------------------ handling (virtual thread)
