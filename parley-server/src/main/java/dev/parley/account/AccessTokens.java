@@ -15,6 +15,9 @@ import dev.parley.platform.ParleyProperties;
 import java.text.ParseException;
 import java.time.Clock;
 import java.util.Date;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import org.springframework.stereotype.Component;
 
 /**
@@ -57,15 +60,47 @@ public class AccessTokens {
         return jwt.serialize();
     }
 
-    /** Checks signature, expiry and that the device session is live. Blocking (one indexed read). */
+    /**
+     * Checks signature, expiry and that the device session is live. Blocking: one indexed read, unless this node
+     * found the session live in the last {@link #LIVE_FOR_MILLIS} (a reconnect storm checks every session at once,
+     * and REST calls check on every request). A revocation on this node takes effect at once ({@link #forget});
+     * one on another node, after at most that long (until revocations are shared between nodes).
+     */
     public Caller verify(String token) {
         Caller caller = verifySignatureAndExpiry(token);
-        boolean live = db.read(tx -> tx.exists(
-                "SELECT 1 FROM device_sessions WHERE id = ? AND user_id = ? AND revoked_at IS NULL AND expires_at > ?",
-                caller.sessionId(), caller.userId(), clock.millis()));
-        if (!live) throw new ParleyException(ErrorCode.TOKEN_REVOKED);
+        long now = clock.millis();
+        Live known = live.get(caller.sessionId());
+        if (known != null && known.userId() == caller.userId() && now - known.checkedAt() < LIVE_FOR_MILLIS && known.expiresAt() > now) {
+            return caller;
+        }
+        long generation = revocations.get();
+        Optional<Long> expiresAt = db.read(tx -> tx.queryOne(
+                "SELECT expires_at FROM device_sessions WHERE id = ? AND user_id = ? AND revoked_at IS NULL AND expires_at > ?",
+                rs -> rs.getLong(1), caller.sessionId(), caller.userId(), now));
+        if (expiresAt.isEmpty()) throw new ParleyException(ErrorCode.TOKEN_REVOKED);
+        // Not if a revocation ran meanwhile: this read may have come before it.
+        if (revocations.get() == generation) {
+            if (live.size() >= MAX_LIVE) live.values().removeIf(l -> now - l.checkedAt() >= LIVE_FOR_MILLIS);
+            live.put(caller.sessionId(), new Live(caller.userId(), expiresAt.get(), now));
+        }
         return caller;
     }
+
+    /** After a device session was revoked (committed): its tokens stop working on this node at once. */
+    public void forget(long sessionId) {
+        revocations.incrementAndGet();
+        live.remove(sessionId);
+    }
+
+    /** How long a session found live is taken as live without reading it again. */
+    static final long LIVE_FOR_MILLIS = 10_000;
+    /** Past this many remembered sessions, the stale ones are dropped (about 80 bytes each). */
+    static final int MAX_LIVE = 50_000;
+
+    private record Live(long userId, long expiresAt, long checkedAt) {}
+
+    private final ConcurrentHashMap<Long, Live> live = new ConcurrentHashMap<>();
+    private final AtomicLong revocations = new AtomicLong();
 
     Caller verifySignatureAndExpiry(String token) {
         if (token == null || token.isBlank()) throw new ParleyException(ErrorCode.UNAUTHORIZED);

@@ -122,6 +122,7 @@ class DeviceSessions {
             return new RefreshOutcome(new Tokens(null, 0, next, r.sessionId(), null), r.userId(), null);
         });
         if (out.revokedSession() != null) {
+            accessTokens.forget(out.revokedSession());
             delivery.closeSession(out.revokedUser(), out.revokedSession(), CloseReason.SESSION_REVOKED);
             throw new ParleyException(ErrorCode.TOKEN_REVOKED, "This refresh token was already used; the device session is revoked.");
         }
@@ -146,6 +147,7 @@ class DeviceSessions {
         int n = db.write(tx -> tx.update(
                 "UPDATE device_sessions SET revoked_at = ? WHERE id = ? AND user_id = ? AND revoked_at IS NULL", now, sessionId, userId));
         if (n == 0) throw new ParleyException(ErrorCode.SESSION_NOT_FOUND);
+        accessTokens.forget(sessionId);
         delivery.closeSession(userId, sessionId, CloseReason.SESSION_REVOKED);
     }
 
@@ -171,7 +173,10 @@ class DeviceSessions {
                     now, caller.userId(), caller.sessionId());
             return ids;
         });
-        for (long sid : others) delivery.closeSession(caller.userId(), sid, CloseReason.SESSION_REVOKED);
+        for (long sid : others) {
+            accessTokens.forget(sid);
+            delivery.closeSession(caller.userId(), sid, CloseReason.SESSION_REVOKED);
+        }
     }
 
     private Tokens tokens(long userId, long sessionId, String refresh) {
