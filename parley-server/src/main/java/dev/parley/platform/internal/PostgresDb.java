@@ -15,12 +15,12 @@ import java.sql.SQLException;
  * its BEGIN in the same round trip as the first query.
  */
 public final class PostgresDb implements Db, AutoCloseable {
-    private final HikariDataSource writers;
-    private final HikariDataSource readers;
+    private final PoolGate writers;
+    private final PoolGate readers;
 
     public PostgresDb(HikariDataSource writers, HikariDataSource readers) {
-        this.writers = writers;
-        this.readers = readers;
+        this.writers = new PoolGate(writers);
+        this.readers = new PoolGate(readers);
     }
 
     @Override
@@ -36,8 +36,13 @@ public final class PostgresDb implements Db, AutoCloseable {
         return run(writers, work);
     }
 
-    private static <T> T run(HikariDataSource pool, TxWork<T> work) {
-        try (Connection c = pool.getConnection()) { // autocommit off (DatabaseSetup)
+    private static <T> T run(PoolGate gate, TxWork<T> work) {
+        try {
+            gate.enter();
+        } catch (SQLException e) {
+            throw new IllegalStateException("database transaction failed", e);
+        }
+        try (Connection c = gate.pool().getConnection()) { // autocommit off (DatabaseSetup)
             try {
                 T out = work.run(new Tx(c, Dialect.POSTGRESQL));
                 c.commit();
@@ -48,6 +53,8 @@ public final class PostgresDb implements Db, AutoCloseable {
             }
         } catch (SQLException e) {
             throw new IllegalStateException("database transaction failed", e);
+        } finally {
+            gate.leave(); // the connection is back in the pool by now
         }
     }
 

@@ -43,7 +43,7 @@ public final class SqliteDb implements Db, AutoCloseable {
     /** How often the checkpointer copies the WAL back: about 7,000 messages' worth of pages at the writer's peak. */
     static final long CHECKPOINT_EVERY_MILLIS = 500;
 
-    private final HikariDataSource readers;
+    private final PoolGate readers;
     private final Connection writer;
     /** The writer's prepared statements, kept across transactions (only the writer thread uses them). */
     private final StatementCache writerStatements;
@@ -68,7 +68,7 @@ public final class SqliteDb implements Db, AutoCloseable {
         rc.setPoolName("sqlite-readers");
         rc.setAutoCommit(false);
         rc.setReadOnly(true);
-        this.readers = new HikariDataSource(rc);
+        this.readers = new PoolGate(new HikariDataSource(rc));
         this.writerThread = Thread.ofPlatform().name("parley-sqlite-writer").daemon(true).start(this::writeLoop);
         this.checkpointer = dataSource(url, false).getConnection();
         this.checkpointThread = Thread.ofPlatform().name("parley-sqlite-checkpointer").daemon(true).start(this::checkpointLoop);
@@ -130,9 +130,17 @@ public final class SqliteDb implements Db, AutoCloseable {
     @Override
     public Dialect dialect() { return Dialect.SQLITE; }
 
+    /** For tests: the readers' pool behind its gate. */
+    HikariDataSource readerPool() { return readers.pool(); }
+
     @Override
     public <T> T read(TxWork<T> work) {
-        try (Connection c = readers.getConnection()) {
+        try {
+            readers.enter();
+        } catch (SQLException e) {
+            throw new IllegalStateException("database read failed", e);
+        }
+        try (Connection c = readers.pool().getConnection()) {
             try {
                 T out = work.run(new Tx(c, Dialect.SQLITE));
                 c.commit();
@@ -143,6 +151,8 @@ public final class SqliteDb implements Db, AutoCloseable {
             }
         } catch (SQLException e) {
             throw new IllegalStateException("database read failed", e);
+        } finally {
+            readers.leave(); // the connection is back in the pool by now
         }
     }
 

@@ -93,6 +93,32 @@ class SqliteDbTest {
     }
 
     @Test
+    void thousandsOfConcurrentReadsWaitAtTheGateNotInsideThePool() throws Exception {
+        // HikariCP 7.0.2 spins carrier threads handing connections to waiting virtual threads (PoolGate): the
+        // gate keeps its waiters to at most one per connection, whatever the number of readers.
+        int n = 3000;
+        AtomicInteger inside = new AtomicInteger();
+        AtomicInteger mostInside = new AtomicInteger();
+        AtomicInteger mostWaitingInPool = new AtomicInteger();
+        var pool = db.readerPool();
+        List<Future<Long>> reads = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            reads.add(threads.submit(() -> db.read(tx -> {
+                mostInside.accumulateAndGet(inside.incrementAndGet(), Math::max);
+                mostWaitingInPool.accumulateAndGet(pool.getHikariPoolMXBean().getThreadsAwaitingConnection(), Math::max);
+                try {
+                    return tx.queryLong("SELECT COUNT(*) FROM items");
+                } finally {
+                    inside.decrementAndGet();
+                }
+            })));
+        }
+        for (Future<Long> f : reads) assertThat(f.get(30, TimeUnit.SECONDS)).isZero();
+        assertThat(mostInside.get()).isLessThanOrEqualTo(pool.getMaximumPoolSize());
+        assertThat(mostWaitingInPool.get()).as("borrowers waiting inside Hikari").isLessThanOrEqualTo(pool.getMaximumPoolSize());
+    }
+
+    @Test
     void aWriteReturnsOnlyOnceItIsCommittedAndVisibleToReaders() throws Exception {
         int n = 300;
         List<Future<Boolean>> seen = new ArrayList<>();
