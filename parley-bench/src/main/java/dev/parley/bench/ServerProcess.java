@@ -49,7 +49,10 @@ final class ServerProcess implements AutoCloseable {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.add("--enable-native-access=ALL-UNNAMED");
-        if (Runtime.version().feature() >= 25) cmd.add("-XX:+UseCompactObjectHeaders"); // as ./parley run does
+        // As ./parley run does: a heap that gives back what it does not use, and compact object headers on JDK 25+.
+        cmd.add("-XX:MaxHeapFreeRatio=20");
+        cmd.add("-XX:MinHeapFreeRatio=10");
+        if (Runtime.version().feature() >= 25) cmd.add("-XX:+UseCompactObjectHeaders");
         cmd.addAll(jvmOptions);
         cmd.add("-jar");
         cmd.add(jar.toString());
