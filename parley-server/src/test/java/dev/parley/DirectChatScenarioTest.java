@@ -144,15 +144,13 @@ class DirectChatScenarioTest extends OnBothDatabases {
     void aRetriedSendIsStoredOnceAndAnsweredWithTheOriginalAck() {
         Device a = users.newUserDevice("retry_a");
         Device b = users.newUserDevice("retry_b");
-        users.befriend(a, b);
-        WsClient ws = WsClient.connect(server, a.accessToken());
-        ws.await("hello");
-        JsonNode first = ws.request(Map.of("type", "send", "to", b.user().id(), "clientMsgId", "same", "text", "once"));
+        WsClient ws = befriendAndConnect(a, b);
+        JsonNode first = sendTo(ws, b, "same", "once");
         ws.close();
         // The ack was "lost": a new connection retries with the same clientMsgId.
         WsClient again = WsClient.connect(server, a.accessToken());
         again.await("hello");
-        JsonNode second = again.request(Map.of("type", "send", "to", b.user().id(), "clientMsgId", "same", "text", "once"));
+        JsonNode second = sendTo(again, b, "same", "once");
         assertThat(second.get("messageId").asLong()).isEqualTo(first.get("messageId").asLong());
         assertThat(second.get("seq").asLong()).isEqualTo(first.get("seq").asLong());
         assertThat(second.get("sentAt").asLong()).isEqualTo(first.get("sentAt").asLong());
@@ -166,29 +164,39 @@ class DirectChatScenarioTest extends OnBothDatabases {
     void aRetryOfAStoredMessageGetsItsAckEvenWhenANewSendWouldBeRefused() {
         Device a = users.newUserDevice("retry_c");
         Device b = users.newUserDevice("retry_d");
-        users.befriend(a, b);
-        WsClient ws = WsClient.connect(server, a.accessToken());
-        ws.await("hello");
-        JsonNode first = ws.request(Map.of("type", "send", "to", b.user().id(), "clientMsgId", "kept", "text", "before"));
+        WsClient ws = befriendAndConnect(a, b);
+        JsonNode first = sendTo(ws, b, "kept", "before");
         assertThat(first.get("type").asString()).as(first.toString()).isEqualTo("ack");
         assertThat(api.delete("/api/v1/friends/" + b.user().id(), a.accessToken()).status()).isEqualTo(204);
 
         // By conversation and by user: the stored message's ack, not not_friends, and nothing stored twice.
         JsonNode byConversation = ws.request(Map.of("type", "send", "conversationId", first.get("conversationId").asLong(),
                 "clientMsgId", "kept", "text", "before"));
-        JsonNode byUser = ws.request(Map.of("type", "send", "to", b.user().id(), "clientMsgId", "kept", "text", "before"));
+        JsonNode byUser = sendTo(ws, b, "kept", "before");
         for (JsonNode again : List.of(byConversation, byUser)) {
             assertThat(again.get("type").asString()).as(again.toString()).isEqualTo("ack");
             assertThat(again.get("messageId").asLong()).isEqualTo(first.get("messageId").asLong());
             assertThat(again.get("duplicate").asBoolean()).isTrue();
         }
         // A new message is refused.
-        JsonNode refused = ws.request(Map.of("type", "send", "to", b.user().id(), "clientMsgId", "new", "text", "after"));
+        JsonNode refused = sendTo(ws, b, "new", "after");
         assertThat(refused.get("type").asString()).as(refused.toString()).isEqualTo("error");
         assertThat(refused.get("code").asString()).isEqualTo("not_friends");
         JsonNode history = ws.request(Map.of("type", "history", "conversationId", first.get("conversationId").asLong()));
         assertThat(history.get("messages")).hasSize(1);
         ws.close();
+    }
+
+    /** {@code a} and {@code b} become friends; a's connection, past its hello. */
+    private WsClient befriendAndConnect(Device a, Device b) {
+        users.befriend(a, b);
+        WsClient ws = WsClient.connect(server, a.accessToken());
+        ws.await("hello");
+        return ws;
+    }
+
+    private static JsonNode sendTo(WsClient ws, Device to, String clientMsgId, String text) {
+        return ws.request(Map.of("type", "send", "to", to.user().id(), "clientMsgId", clientMsgId, "text", text));
     }
 
     static JsonNode findConversation(JsonNode list, long id) {
