@@ -127,6 +127,14 @@ public class Conversations {
         return nextEntry(tx, conversationId, true, false, now).seq();
     }
 
+    /**
+     * The {@code SET} clause of {@link #nextEntry}, for a statement that numbers an entry in the same round trip as
+     * it stores it (messaging's PostgreSQL append). Parameters: membershipChange, activity, now, now.
+     */
+    public static final String NUMBERING = """
+            last_seq = last_seq + 1, member_seq = CASE WHEN ? THEN last_seq + 1 ELSE member_seq END,
+            last_activity_at = CASE WHEN ? THEN ? ELSE last_activity_at END, updated_at = ?""";
+
     /** A numbered slot: the entry's seq, the membership version it was numbered under, and the group's size. */
     public record Slot(long seq, long memberSeq, long memberCount) {}
 
@@ -136,11 +144,7 @@ public class Conversations {
      * membership version, see {@link Recipients}).
      */
     public Slot nextEntry(Tx tx, long conversationId, boolean activity, boolean membershipChange, long now) throws SQLException {
-        return tx.updateReturning("""
-                UPDATE conversations SET last_seq = last_seq + 1,
-                       member_seq = CASE WHEN ? THEN last_seq + 1 ELSE member_seq END,
-                       last_activity_at = CASE WHEN ? THEN ? ELSE last_activity_at END, updated_at = ?
-                WHERE id = ? RETURNING last_seq, member_seq, member_count""",
+        return tx.updateReturning("UPDATE conversations SET " + NUMBERING + " WHERE id = ? RETURNING last_seq, member_seq, member_count",
                 rs -> new Slot(rs.getLong(1), rs.getLong(2), rs.getLong(3)),
                 membershipChange, activity, now, now, conversationId).orElseThrow(() -> new ParleyException(ErrorCode.CONVERSATION_NOT_FOUND));
     }

@@ -147,12 +147,8 @@ public class EntryWriter {
      */
     private Appended insertInOneRoundTrip(Tx tx, NewEntry e, boolean activity, String data, boolean senderRead, long now)
             throws SQLException {
-        return tx.updateReturning("""
-                WITH slot AS (
-                    UPDATE conversations SET last_seq = last_seq + 1,
-                           member_seq = CASE WHEN ? THEN last_seq + 1 ELSE member_seq END,
-                           last_activity_at = CASE WHEN ? THEN ?::bigint ELSE last_activity_at END, updated_at = ?::bigint
-                    WHERE id = ? RETURNING id, last_seq, member_seq, member_count),
+        return tx.updateReturning("WITH slot AS (UPDATE conversations SET " + Conversations.NUMBERING
+                + " WHERE id = ? RETURNING id, last_seq, member_seq, member_count)," + """
                 entry AS (
                     INSERT INTO messages (conversation_id, seq, sender_id, client_msg_id, body, created_at, kind, reply_to, target_id, data)
                     SELECT slot.id, slot.last_seq, ?::bigint, COALESCE(?::text, chr(1) || slot.id || ':' || slot.last_seq),
