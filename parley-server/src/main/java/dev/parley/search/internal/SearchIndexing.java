@@ -74,7 +74,11 @@ public class SearchIndexing implements SmartLifecycle {
 
     @Override
     public void start() {
-        if (db.dialect() == Dialect.SQLITE) loop = Thread.ofVirtual().name("parley-search-indexing").start(this::run);
+        if (db.dialect() != Dialect.SQLITE) return;
+        // Set before it starts: the loop runs while this field holds it (a thread started first could see null).
+        Thread t = Thread.ofVirtual().name("parley-search-indexing").unstarted(this::run);
+        loop = t;
+        t.start();
     }
 
     @Override
