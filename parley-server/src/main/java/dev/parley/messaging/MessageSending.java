@@ -50,6 +50,7 @@ public class MessageSending {
 
     private final Db db;
     private final EntryWriter writer;
+    private final DirectSendBatches batches;
     private final EntryViews views;
     private final Conversations conversations;
     private final Relationships relationships;
@@ -58,10 +59,11 @@ public class MessageSending {
     private final Clock clock;
     private final int maxTextChars;
 
-    public MessageSending(Db db, EntryWriter writer, EntryViews views, Conversations conversations, Relationships relationships,
+    public MessageSending(Db db, EntryWriter writer, DirectSendBatches batches, EntryViews views, Conversations conversations, Relationships relationships,
                           MediaAttachments media, JsonMapper json, Clock clock, ParleyProperties props) {
         this.db = db;
         this.writer = writer;
+        this.batches = batches;
         this.views = views;
         this.conversations = conversations;
         this.relationships = relationships;
@@ -87,6 +89,12 @@ public class MessageSending {
         if (mentions.size() > MAX_MENTIONS) throw ParleyException.invalid("At most " + MAX_MENTIONS + " mentions.");
         boolean mentionsAll = Boolean.TRUE.equals(r.mentionsAll());
         long me = caller.userId();
+        if (r.conversationId() != null && batches.accepts(r.conversationId()) && r.replyTo() == null && mentions.isEmpty() && !mentionsAll
+                && r.forwardOf() == null && attachments.isEmpty()) {
+            // PostgreSQL's group commit for the plain direct send; null when it did not store it (see DirectSendBatches).
+            SendAck ack = batches.send(me, r.conversationId(), clientMsgId, text, origin);
+            if (ack != null) return ack;
+        }
         // SQLite looks for an earlier send first (no round trip). PostgreSQL lets the unique key (sender_id,
         // client_msg_id) find it and looks only when a send fails: one round trip less on every send (ADR 0014).
         boolean lookFirst = db.dialect() != Dialect.POSTGRESQL;
@@ -191,6 +199,7 @@ public class MessageSending {
         }
         Membership m = conversations.requireActive(tx, r.conversationId(), me);
         if (m.isGroup()) {
+            batches.group(m.conversationId());
             // Read again under the group's lock: a removal or mute committed meanwhile must hold for this message.
             conversations.lock(tx, m.conversationId());
             m = conversations.requireActive(tx, r.conversationId(), me);

@@ -106,6 +106,11 @@ public final class Tx {
         }
     }
 
+    /** A PostgreSQL array parameter ({@code int8}, {@code text}, ...) for {@code unnest(?::bigint[])} and the like. */
+    public java.sql.Array array(String elementType, Object[] values) throws SQLException {
+        return connection.createArrayOf(elementType, values);
+    }
+
     /** {@code ?,?,?} for an IN list of {@code n} values. */
     public static String marks(int n) {
         return n == 0 ? "NULL" : "?" + ",?".repeat(n - 1);
