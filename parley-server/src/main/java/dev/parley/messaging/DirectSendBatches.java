@@ -8,10 +8,14 @@ import dev.parley.delivery.SequencedPushes;
 import dev.parley.platform.Db;
 import dev.parley.platform.Dialect;
 import dev.parley.platform.ParleyProperties;
+import dev.parley.platform.Tx;
+import java.sql.SQLException;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -20,16 +24,17 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
  * PostgreSQL group commit for the plain direct send: text only, to a direct conversation by its id, no reply,
  * mentions, forward or attachments (the hot path of a chat server). Sends wait in a lane's queue; the lane's thread
- * takes everything that queued while its last batch ran (up to {@link #MAX_BATCH}) and stores it with one
- * statement (checks, numbering, insert and the senders' read cursors, as data-modifying CTEs over {@code unnest}
- * arrays) and one commit: two round trips for the whole batch instead of four for each send. On this box a round
- * trip, not the statement, is what a send costs PostgreSQL and the server (docs/benchmarks.md, ADR 0015).
+ * takes everything that queued while its last batch ran (up to {@link #MAX_BATCH}) and stores it with two
+ * statements over {@code unnest} arrays (checks and row locks; then numbering, inserts and the senders' read
+ * cursors) and one commit: three round trips for the whole batch instead of four for each send. On this box a
+ * round trip, not the statement, is what a send costs PostgreSQL and the server (docs/benchmarks.md, ADR 0015).
  * <p>A send the statement did not store (refused by a check, a retry of a stored message, the second of two sends
  * with one clientMsgId in a batch), and every send of a batch that failed, goes back to its caller with
  * {@code null}: the caller then runs the one-by-one path, which stores it or gives the exact error and ack.
@@ -60,7 +65,8 @@ class DirectSendBatches implements AutoCloseable {
     private volatile boolean closed;
 
     DirectSendBatches(Db db, EntryViews views, SequencedPushes order, Delivery delivery, Recipients recipients, Clock clock,
-                      JsonMapper json, ParleyProperties props) {
+                      JsonMapper json, ParleyProperties props,
+                      @Value("${parley.database.send-batch-lanes:-1}") int configuredLanes) {
         this.db = db;
         this.views = views;
         this.order = order;
@@ -69,8 +75,10 @@ class DirectSendBatches implements AutoCloseable {
         this.clock = clock;
         this.json = json;
         if (db.dialect() != Dialect.POSTGRESQL) return; // SQLite's one writer already commits in groups
-        // A quarter of the writer pool: batches never starve the one-by-one writes (groups, edits, receipts).
-        int count = Math.max(1, Math.min(4, props.database().poolSize() / 4));
+        // By default a quarter of the writer pool, at most 4: batches never starve the one-by-one writes (groups,
+        // edits, receipts). 0 turns batching off: every send goes one by one.
+        int count = configuredLanes >= 0 ? Math.min(configuredLanes, props.database().poolSize())
+                : Math.max(1, Math.min(4, props.database().poolSize() / 4));
         for (int i = 0; i < count; i++) {
             LinkedBlockingQueue<Pending> lane = new LinkedBlockingQueue<>();
             lanes.add(lane);
@@ -136,20 +144,6 @@ class DirectSendBatches implements AutoCloseable {
         List<Pending> run = new ArrayList<>(batch.size());
         Set<String> keys = new HashSet<>();
         for (Pending p : batch) if (keys.add(p.senderId() + ":" + p.clientMsgId())) run.add(p);
-        int n = run.size();
-        Integer[] index = new Integer[n];
-        Long[] senders = new Long[n];
-        Long[] conversations = new Long[n];
-        String[] clientMsgIds = new String[n];
-        String[] bodies = new String[n];
-        for (int i = 0; i < n; i++) {
-            Pending p = run.get(i);
-            index[i] = i;
-            senders[i] = p.senderId();
-            conversations[i] = p.conversationId();
-            clientMsgIds[i] = p.clientMsgId();
-            bodies[i] = p.text();
-        }
         long now = clock.millis();
         Map<Pending, Outbox> outboxes = new HashMap<>();
         List<Stored> stored;
@@ -157,10 +151,7 @@ class DirectSendBatches implements AutoCloseable {
             stored = db.write(tx -> {
                 for (Outbox o : outboxes.values()) o.cancelAll();
                 outboxes.clear();
-                List<Stored> rows = tx.query(STATEMENT,
-                        rs -> new Stored(rs.getInt(1), rs.getLong(2), rs.getLong(3), rs.getLong(4), rs.getLong(5), rs.getLong(6)),
-                        tx.array("int4", index), tx.array("int8", senders), tx.array("int8", conversations),
-                        tx.array("text", clientMsgIds), tx.array("text", bodies), now, now, now, now);
+                List<Stored> rows = numberAndInsert(tx, run, now);
                 // Reserved before the commit, under the conversations' row locks: pushes keep sequence order.
                 for (Stored s : rows) {
                     Pending p = run.get(s.index());
@@ -184,46 +175,115 @@ class DirectSendBatches implements AutoCloseable {
         }
     }
 
+    /** A send that passed the checks, with its conversation row as locked. */
+    private record Checked(int index, long peerId, long lastSeq, long memberSeq, long memberCount) {}
+
     /**
-     * The one-by-one path's checks and writes for many sends: {@link MessageSending} (an active member of a direct
-     * conversation whose peer {@code Relationships.mayMessage}, no earlier send with this clientMsgId), then
-     * {@link Conversations#NUMBERING} for a message (one conversation row update per conversation, however many
-     * of the batch's sends go to it), the inserts, and each sender's read cursor moved to their last send. Rows
-     * that fail a check are simply not in the result. Parameters: the five arrays, then now four times.
+     * Two statements: {@link #CHECK_AND_LOCK}, then the numbers are counted here and {@link #WRITE} stores them.
+     * Each statement looks rows up by key from the arrays, one by one: joins between CTEs of a batch (numbering
+     * in SQL) made the planner loop over one inside the other, 20 ms for 34 sends (auto_explain, ADR 0015).
      */
-    private static final String STATEMENT = """
-            WITH input AS (
-                SELECT * FROM unnest(?::int[], ?::bigint[], ?::bigint[], ?::text[], ?::text[]) AS i(idx, sender, conv, cmid, body)),
-            checked AS (
-                SELECT i.idx, i.sender, i.conv, i.cmid, i.body, p.user_id AS peer
-                FROM input i
-                JOIN conversations c ON c.id = i.conv AND c.kind = 'direct'
-                JOIN conversation_members m ON m.conversation_id = c.id AND m.user_id = i.sender AND m.left_seq IS NULL
-                JOIN conversation_members p ON p.conversation_id = c.id AND p.user_id <> i.sender
-                WHERE EXISTS (SELECT 1 FROM friendships f WHERE f.user_id = i.sender AND f.friend_id = p.user_id)
-                  AND NOT EXISTS (SELECT 1 FROM blocks b WHERE (b.blocker_id = i.sender AND b.blocked_id = p.user_id)
-                                                        OR (b.blocker_id = p.user_id AND b.blocked_id = i.sender))
-                  AND NOT EXISTS (SELECT 1 FROM messages x WHERE x.sender_id = i.sender AND x.client_msg_id = i.cmid)),
-            counts AS (SELECT conv, COUNT(*) AS n FROM checked GROUP BY conv),
-            slot AS (
-                UPDATE conversations c SET last_seq = c.last_seq + counts.n, last_activity_at = ?::bigint, updated_at = ?::bigint
-                FROM counts WHERE c.id = counts.conv
-                RETURNING c.id, c.last_seq - counts.n AS base, c.member_seq, c.member_count),
-            numbered AS (
-                SELECT ch.idx, ch.sender, ch.conv, ch.cmid, ch.body, ch.peer, s.member_seq, s.member_count,
-                       s.base + ROW_NUMBER() OVER (PARTITION BY ch.conv ORDER BY ch.idx) AS seq
-                FROM checked ch JOIN slot s ON s.id = ch.conv),
-            entry AS (
-                INSERT INTO messages (conversation_id, seq, sender_id, client_msg_id, body, created_at, kind)
-                SELECT conv, seq, sender, cmid, body, ?::bigint, 'text' FROM numbered
-                RETURNING id, conversation_id, seq),
-            last_sent AS (SELECT conv, sender, MAX(seq) AS seq FROM numbered GROUP BY conv, sender),
+    private static List<Stored> numberAndInsert(Tx tx, List<Pending> run, long now) throws SQLException {
+        int n = run.size();
+        Integer[] index = new Integer[n];
+        Long[] senders = new Long[n];
+        Long[] conversations = new Long[n];
+        String[] clientMsgIds = new String[n];
+        for (int i = 0; i < n; i++) {
+            Pending p = run.get(i);
+            index[i] = i;
+            senders[i] = p.senderId();
+            conversations[i] = p.conversationId();
+            clientMsgIds[i] = p.clientMsgId();
+        }
+        List<Checked> passed = tx.query(CHECK_AND_LOCK,
+                rs -> new Checked(rs.getInt(1), rs.getLong(2), rs.getLong(3), rs.getLong(4), rs.getLong(5)),
+                tx.array("int4", index), tx.array("int8", senders), tx.array("int8", conversations), tx.array("text", clientMsgIds));
+        if (passed.isEmpty()) return List.of();
+        passed.sort(Comparator.comparingInt(Checked::index)); // numbers follow the order the sends arrived in
+        // Each conversation's next numbers, then each sender's last one (their read cursor).
+        Map<Long, Long> lastSeq = new LinkedHashMap<>();
+        Map<List<Long>, Long> cursors = new LinkedHashMap<>();
+        int m = passed.size();
+        Long[] convs = new Long[m], seqs = new Long[m], froms = new Long[m];
+        String[] ids = new String[m], bodies = new String[m];
+        for (int k = 0; k < m; k++) {
+            Checked c = passed.get(k);
+            Pending p = run.get(c.index());
+            long seq = lastSeq.merge(p.conversationId(), c.lastSeq() + 1, (was, x) -> was + 1);
+            convs[k] = p.conversationId();
+            seqs[k] = seq;
+            froms[k] = p.senderId();
+            ids[k] = p.clientMsgId();
+            bodies[k] = p.text();
+            cursors.put(List.of(p.conversationId(), p.senderId()), seq);
+        }
+        Long[] cursorConvs = new Long[cursors.size()], cursorUsers = new Long[cursors.size()], cursorSeqs = new Long[cursors.size()];
+        int j = 0;
+        for (Map.Entry<List<Long>, Long> e : cursors.entrySet()) {
+            cursorConvs[j] = e.getKey().get(0);
+            cursorUsers[j] = e.getKey().get(1);
+            cursorSeqs[j++] = e.getValue();
+        }
+        Map<List<Long>, Long> idBySlot = new HashMap<>();
+        for (long[] row : tx.query(WRITE, rs -> new long[] {rs.getLong(1), rs.getLong(2), rs.getLong(3)},
+                now, now, tx.array("int8", lastSeq.keySet().toArray(Long[]::new)), tx.array("int8", lastSeq.values().toArray(Long[]::new)),
+                now, tx.array("int8", cursorConvs), tx.array("int8", cursorUsers), tx.array("int8", cursorSeqs),
+                now, tx.array("int8", convs), tx.array("int8", seqs), tx.array("int8", froms), tx.array("text", ids),
+                tx.array("text", bodies))) {
+            idBySlot.put(List.of(row[1], row[2]), row[0]);
+        }
+        List<Stored> out = new ArrayList<>(m);
+        for (int k = 0; k < m; k++) {
+            Checked c = passed.get(k);
+            out.add(new Stored(c.index(), idBySlot.get(List.of(convs[k], seqs[k])), seqs[k], c.memberSeq(), c.memberCount(), c.peerId()));
+        }
+        return out;
+    }
+
+    /**
+     * The one-by-one path's checks for many sends ({@link MessageSending}: an active member of a direct
+     * conversation whose peer {@code Relationships.mayMessage}, no earlier send with this clientMsgId), and the
+     * lock on each conversation row that passed, whose numbers are then read as locked (READ COMMITTED: the
+     * latest). Sends that fail a check are simply not in the result. The LATERAL subqueries make each array row
+     * look its rows up by key (LIMIT keeps the planner from flattening them).
+     */
+    private static final String CHECK_AND_LOCK = """
+            SELECT i.idx, d.peer, c.last_seq, c.member_seq, c.member_count
+            FROM unnest(?::int[], ?::bigint[], ?::bigint[], ?::text[]) AS i(idx, sender, conv, cmid)
+            CROSS JOIN LATERAL (
+                SELECT p.user_id AS peer FROM conversation_members m
+                JOIN conversation_members p ON p.conversation_id = m.conversation_id AND p.user_id <> m.user_id
+                WHERE m.conversation_id = i.conv AND m.user_id = i.sender AND m.left_seq IS NULL
+                LIMIT 1) d
+            CROSS JOIN LATERAL (
+                SELECT c.last_seq, c.member_seq, c.member_count FROM conversations c
+                WHERE c.id = i.conv AND c.kind = 'direct'
+                  AND EXISTS (SELECT 1 FROM friendships f WHERE f.user_id = i.sender AND f.friend_id = d.peer)
+                  AND NOT EXISTS (SELECT 1 FROM blocks b WHERE (b.blocker_id = i.sender AND b.blocked_id = d.peer)
+                                                        OR (b.blocker_id = d.peer AND b.blocked_id = i.sender))
+                  AND NOT EXISTS (SELECT 1 FROM messages x WHERE x.sender_id = i.sender AND x.client_msg_id = i.cmid)
+                FOR UPDATE OF c) c""";
+
+    /**
+     * The writes of {@link Conversations#NUMBERING} for a message (one conversation row per conversation, however
+     * many of the batch's sends go to it), the inserts, and each sender's read cursor moved to their last send.
+     * Parameters: now twice, the conversations' ids and last numbers; now, the cursors' conversations, users and
+     * numbers; now, the messages' conversations, numbers, senders, clientMsgIds and texts.
+     */
+    private static final String WRITE = """
+            WITH slot AS (
+                UPDATE conversations c SET last_seq = u.last_seq, last_activity_at = ?::bigint, updated_at = ?::bigint
+                FROM unnest(?::bigint[], ?::bigint[]) AS u(conv, last_seq) WHERE c.id = u.conv),
             cursor AS (
-                UPDATE conversation_members m SET read_seq = l.seq, delivered_seq = GREATEST(m.delivered_seq, l.seq),
+                UPDATE conversation_members m SET read_seq = u.seq, delivered_seq = GREATEST(m.delivered_seq, u.seq),
                        updated_at = ?::bigint
-                FROM last_sent l WHERE m.conversation_id = l.conv AND m.user_id = l.sender AND m.read_seq < l.seq)
-            SELECT n.idx, e.id, n.seq, n.member_seq, n.member_count, n.peer
-            FROM numbered n JOIN entry e ON e.conversation_id = n.conv AND e.seq = n.seq""";
+                FROM unnest(?::bigint[], ?::bigint[], ?::bigint[]) AS u(conv, user_id, seq)
+                WHERE m.conversation_id = u.conv AND m.user_id = u.user_id AND m.read_seq < u.seq)
+            INSERT INTO messages (conversation_id, seq, sender_id, client_msg_id, body, created_at, kind)
+            SELECT u.conv, u.seq, u.sender, u.cmid, u.body, ?::bigint, 'text'
+            FROM unnest(?::bigint[], ?::bigint[], ?::bigint[], ?::text[], ?::text[]) AS u(conv, seq, sender, cmid, body)
+            RETURNING id, conversation_id, seq""";
 
     @Override
     public void close() {
