@@ -310,6 +310,9 @@ class AccountTest extends OnBothDatabases {
         assertThat(r.status()).as(r.raw()).isEqualTo(204);
         assertThat(phoneWs.awaitClose()).isEqualTo(4403);
         assertError(api.get("/api/v1/me", phone.accessToken()), 401, "token_revoked");
+        // Its connection's close does not make the session count as live again (AccessTokens.closed).
+        WsClient again = WsClient.connect(server, phone.accessToken());
+        assertThat(again.awaitClose()).isEqualTo(4401);
         assertError(api.delete("/api/v1/me/sessions/" + phone.sessionId(), laptop.accessToken()), 404, "session_not_found");
         Api.Response left = api.get("/api/v1/me/sessions", laptop.accessToken());
         assertThat(left.body()).hasSize(1);

@@ -8,6 +8,8 @@ import com.nimbusds.jose.crypto.MACVerifier;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import dev.parley.account.internal.SigningKey;
+import dev.parley.delivery.Connection;
+import dev.parley.delivery.ConnectionListener;
 import dev.parley.platform.Db;
 import dev.parley.platform.ErrorCode;
 import dev.parley.platform.ParleyException;
@@ -26,7 +28,7 @@ import org.springframework.stereotype.Component;
  * working at once rather than at expiry.
  */
 @Component
-public class AccessTokens {
+public class AccessTokens implements ConnectionListener {
     private final MACSigner signer;
     private final MACVerifier verifier;
     private final Db db;
@@ -62,8 +64,8 @@ public class AccessTokens {
 
     /**
      * Checks signature, expiry and that the device session is live. Blocking: one indexed read, unless this node
-     * found the session live in the last {@link #LIVE_FOR_MILLIS} (a reconnect storm checks every session at once,
-     * and REST calls check on every request). A revocation on this node takes effect at once ({@link #forget});
+     * found the session live in the last {@link #LIVE_FOR_MILLIS}, or had a connection of it open then (a reconnect
+     * storm checks every session at once, and REST calls check on every request). A revocation on this node takes effect at once ({@link #forget});
      * one on another node, after at most that long (until revocations are shared between nodes).
      */
     public Caller verify(String token) {
@@ -90,6 +92,22 @@ public class AccessTokens {
     public void forget(long sessionId) {
         revocations.incrementAndGet();
         live.remove(sessionId);
+    }
+
+    @Override
+    public void opened(Connection connection) {}
+
+    /**
+     * A session whose connection was open on this node until now was live until now: every revocation on this node
+     * forgets the session before it closes the session's connections, so a session still remembered here was not
+     * revoked here. The session counts as checked now, and a reconnect within {@link #LIVE_FOR_MILLIS} (a dropped
+     * network, a reconnect storm after a load balancer restart) needs no read. A forgotten session stays forgotten.
+     */
+    @Override
+    public void closed(Connection connection) {
+        long now = clock.millis();
+        live.computeIfPresent(connection.sessionId(),
+                (id, l) -> l.userId() == connection.userId() ? new Live(l.userId(), l.expiresAt(), now) : l);
     }
 
     /** How long a session found live is taken as live without reading it again. */

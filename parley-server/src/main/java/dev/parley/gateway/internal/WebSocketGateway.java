@@ -32,8 +32,11 @@ import io.netty.handler.codec.http.websocketx.WebSocketHandshakeException;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
 import io.netty.handler.codec.http.websocketx.WebSocketVersion;
+import io.netty.util.AttributeKey;
+import io.netty.util.ReferenceCountUtil;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.util.ArrayDeque;
 import java.util.List;
 import org.slf4j.Logger;
 import reactor.netty.channel.ChannelOperations;
@@ -99,13 +102,59 @@ class WebSocketGateway extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        ArrayDeque<Object> held = ctx.channel().attr(HELD).get();
+        if (held != null) { // behind an upgrade that waits for the answer before it to be done
+            held.add(msg);
+            return;
+        }
+        if (msg instanceof HttpRequest req && isWebSocketPath(req.uri())) {
+            ChannelOperations<?, ?> previous = ChannelOperations.get(ctx.channel());
+            if (previous == null) {
+                upgrade(ctx, req);
+                return;
+            }
+            if (previous.isDisposed()) {
+                // The answer before it is out, and Reactor Netty lets go of the connection in a task already queued
+                // on this event loop: hold the upgrade (and what follows it) and look again after that task.
+                held = new ArrayDeque<>();
+                held.add(msg);
+                ctx.channel().attr(HELD).set(held);
+                lookAgain(ctx, UPGRADE_RECHECKS);
+                return;
+            }
+        }
         // An upgrade pipelined behind a request WebFlux has not answered yet is not taken (its answer would be cut
         // off): Reactor Netty holds it until then and it ends as an HTTP 404.
-        if (msg instanceof HttpRequest req && isWebSocketPath(req.uri()) && ChannelOperations.get(ctx.channel()) == null) {
-            upgrade(ctx, req);
-        } else {
-            ctx.fireChannelRead(msg);
-        }
+        ctx.fireChannelRead(msg);
+    }
+
+    /** Times a held upgrade looks again for the connection to be free before it goes on as an HTTP request. */
+    static final int UPGRADE_RECHECKS = 16;
+    private static final AttributeKey<ArrayDeque<Object>> HELD = AttributeKey.valueOf("parley.heldUpgrade");
+
+    private void lookAgain(ChannelHandlerContext ctx, int left) {
+        ctx.executor().execute(() -> {
+            Channel ch = ctx.channel();
+            ArrayDeque<Object> held = ch.attr(HELD).get();
+            if (held == null) return;
+            if (!ch.isActive()) {
+                ch.attr(HELD).set(null);
+                held.forEach(ReferenceCountUtil::release);
+                return;
+            }
+            if (ChannelOperations.get(ch) == null) {
+                ch.attr(HELD).set(null);
+                upgrade(ctx, (HttpRequest) held.poll());
+                // What came after the request head is its (empty) end, which the upgrade has no use for: a client
+                // sends nothing else before the 101 (RFC 6455 §4.1).
+                held.forEach(ReferenceCountUtil::release);
+            } else if (left > 1) {
+                lookAgain(ctx, left - 1);
+            } else {
+                ch.attr(HELD).set(null);
+                for (Object m : held) ctx.fireChannelRead(m);
+            }
+        });
     }
 
     /** {@code /ws}, with or without a query; also in absolute form (RFC 9112 §3.2.2). */
