@@ -167,7 +167,12 @@ public final class Bench {
         rows.add(Report.row("server RSS per connection (bytes)", String.format("%.0f", rssPer)));
         rows.add(Report.row("kernel TCP memory per connection, both ends (bytes)", String.format("%.0f", sockPer)));
         rows.add(Report.row("server CPU while holding (heartbeats), % of one core", String.format("%.2f", cpuPct)));
-        if (!Double.isNaN(r.stormSeconds())) rows.add(Report.row("reconnect storm: all back and synced (s)", String.format("%.2f", r.stormSeconds())));
+        if (!Double.isNaN(r.stormSeconds())) {
+            rows.add(Report.row("reconnect storm: all back and synced (s)", String.format("%.2f", r.stormSeconds())));
+            // A connect that failed (listen backlog full, SYN dropped until the connect timed out) or closed before
+            // its sync is tried again by the client after 0.1 to 1 s, as real clients do.
+            rows.add(Report.row("reconnect storm: connects retried by clients", String.valueOf(r.stormRetries())));
+        }
         rows.add(Report.row("generator CPU (s, all processes)", String.format("%.1f", r.generatorCpuSeconds())));
         rows.add(Report.row("unexpected closes", r.unexpectedCloses()));
         report.section("Connections on " + db, "");

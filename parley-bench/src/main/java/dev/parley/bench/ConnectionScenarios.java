@@ -16,7 +16,7 @@ import java.util.List;
 final class ConnectionScenarios {
     record Result(int connections, double loginsPerSecond, double rampSeconds, long baseHeapKib, long heapKib,
                   long baseRssKib, long rssKib, long baseSockKib, long sockKib, double holdSeconds, double serverCpuSeconds,
-                  double stormSeconds, double generatorCpuSeconds, int unexpectedCloses, List<ClassCost> perConnection) {}
+                  double stormSeconds, int stormRetries, double generatorCpuSeconds, int unexpectedCloses, List<ClassCost> perConnection) {}
 
     /** What one connection adds of one class: (held - baseline) / connections, from the class histograms. */
     record ClassCost(String className, double instances, double bytes) {}
@@ -65,10 +65,15 @@ final class ConnectionScenarios {
         var heldClasses = server.classHistogram(workDir.resolve("histogram-" + server.database + "-held.txt"));
 
         double stormSeconds = Double.NaN;
+        int stormRetries = 0;
         if (storm) {
             for (PrintWriter in : ins) in.println("DROP");
             double worst = 0;
-            for (BufferedReader r : outs) worst = Math.max(worst, Long.parseLong(expect(r, "CAUGHTUP")) / 1e9);
+            for (BufferedReader r : outs) {
+                String[] caughtUp = expect(r, "CAUGHTUP").split(" "); // nanos, connects the clients retried
+                worst = Math.max(worst, Long.parseLong(caughtUp[0]) / 1e9);
+                stormRetries += Integer.parseInt(caughtUp[1]);
+            }
             stormSeconds = worst;
         }
         double genCpu = 0;
@@ -81,7 +86,7 @@ final class ConnectionScenarios {
             workers.get(i).waitFor();
         }
         return new Result(connections, created.loginsPerSecond(), rampSeconds, baseHeap, heap, baseRss, rss, baseSock, sock,
-                held, serverCpu, stormSeconds, genCpu, unexpected, perConnection(baseClasses, heldClasses, connections));
+                held, serverCpu, stormSeconds, stormRetries, genCpu, unexpected, perConnection(baseClasses, heldClasses, connections));
     }
 
     /** The classes that grew most with the connections, per connection, largest first. */

@@ -10,7 +10,9 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicIntegerArray;
 
 /**
  * A generator process holding a slice of the connections (one process may open at most ~20,000 files here).
@@ -38,10 +40,21 @@ public final class Worker {
         int n = tokens.size();
 
         WsClients.Conn[] conns = new WsClients.Conn[n];
+        int stormNo = 2;
         String[] syncTokens = new String[n];
         AtomicInteger ready = new AtomicInteger();
         CountDownLatch[] round = {new CountDownLatch(n)};
         AtomicInteger closedUnexpectedly = new AtomicInteger();
+        // Which round (1: the ramp, 2, 3, ...: storms) each connection last synced in, and the round under way
+        // (0 while holding): a connection that fails or closes before its sync in a round tries again, as a
+        // client does, instead of leaving the round waiting for ever (a storm overflows the listen backlog, and
+        // a SYN dropped too often times the connect out).
+        AtomicIntegerArray syncedIn = new AtomicIntegerArray(n);
+        AtomicInteger roundUnderWay = new AtomicInteger(1);
+        AtomicInteger retries = new AtomicInteger();
+        ScheduledExecutorService retryLater = Executors.newSingleThreadScheduledExecutor();
+        WsClients.Listener[] self = new WsClients.Listener[1];
+        WsClients[] clientsRef = new WsClients[1];
         GroupReceipts group = new GroupReceipts(n);
         WsClients.Listener listener = new WsClients.Listener() {
             @Override
@@ -52,8 +65,11 @@ public final class Worker {
                 } else if (text.startsWith("{\"type\":\"sync\"")) {
                     int i = text.indexOf("\"token\":\"");
                     syncTokens[c.tag] = text.substring(i + 9, text.indexOf('"', i + 9));
-                    ready.incrementAndGet();
-                    round[0].countDown();
+                    int r = roundUnderWay.get();
+                    if (r != 0 && syncedIn.getAndSet(c.tag, r) != r) {
+                        ready.incrementAndGet();
+                        round[0].countDown();
+                    }
                 } else if (text.startsWith("{\"type\":\"message\"")) {
                     group.received(text);
                 } else if (text.startsWith("{\"type\":\"error\"")) {
@@ -63,13 +79,29 @@ public final class Worker {
 
             @Override
             public void onClose(WsClients.Conn c, int code) {
+                if (c.dropped) return;
+                int r = roundUnderWay.get();
+                if (r != 0 && syncedIn.get(c.tag) != r) {
+                    retry(c.tag);
+                    return;
+                }
                 if (code != 1006 && code != 1000) closedUnexpectedly.incrementAndGet();
             }
+
+            private void retry(int i) {
+                retries.incrementAndGet();
+                long delay = 100 + ThreadLocalRandom.current().nextLong(900);
+                retryLater.schedule(() -> connectOne(clientsRef[0], conns, tokens, from, spread, i, self[0], this::retry),
+                        delay, TimeUnit.MILLISECONDS);
+            }
         };
+        self[0] = listener;
 
         try (WsClients clients = new WsClients("127.0.0.1", port, 2)) {
+            clientsRef[0] = clients;
             connectAll(clients, conns, tokens, from, spread, rampPerSecond, listener);
             round[0].await();
+            roundUnderWay.set(0);
             System.out.println("OPEN " + n);
             System.out.flush();
 
@@ -85,15 +117,19 @@ public final class Worker {
                     long t0 = System.nanoTime();
                     round[0] = new CountDownLatch(n);
                     for (WsClients.Conn c : conns) c.abort();
+                    int retried = retries.get();
+                    roundUnderWay.set(stormNo++);
                     connectAll(clients, conns, tokens, from, spread, Integer.MAX_VALUE, listener);
                     round[0].await();
-                    System.out.println("CAUGHTUP " + (System.nanoTime() - t0));
+                    roundUnderWay.set(0);
+                    System.out.println("CAUGHTUP " + (System.nanoTime() - t0) + " " + (retries.get() - retried));
                     System.out.flush();
                 } else if (line.equals("QUIT")) {
                     break;
                 }
             }
             beat.shutdownNow();
+            retryLater.shutdownNow();
             for (WsClients.Conn c : conns) c.abort();
         }
         long cpu = ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
@@ -105,13 +141,26 @@ public final class Worker {
                                    int perSecond, WsClients.Listener listener) throws InterruptedException {
         long start = System.nanoTime();
         for (int i = 0; i < conns.length; i++) {
-            conns[i] = new WsClients.Conn(i);
-            clients.connect(conns[i], tokens.get(i), WsClients.sourceAddress(from + i, spread), listener);
+            connectOne(clients, conns, tokens, from, spread, i, listener, null);
             if (perSecond != Integer.MAX_VALUE) {
                 long due = start + (long) ((i + 1) * 1e9 / perSecond);
                 long wait = due - System.nanoTime();
                 if (wait > 0) TimeUnit.NANOSECONDS.sleep(wait);
             }
         }
+    }
+
+    /** Connects slot {@code i} anew; {@code onFailure} (if any) gets the slot when the TCP connect fails. */
+    private static void connectOne(WsClients clients, WsClients.Conn[] conns, List<String> tokens, int from, int spread, int i,
+                                   WsClients.Listener listener, java.util.function.IntConsumer onFailure) {
+        WsClients.Conn c = new WsClients.Conn(i);
+        conns[i] = c;
+        clients.connect(c, tokens.get(i), WsClients.sourceAddress(from + i, spread), listener).addListener(f -> {
+            // A connect that fails never becomes active, so no close reaches the listener: retry from here.
+            if (!f.isSuccess() && !c.dropped) {
+                if (onFailure != null) onFailure.accept(i);
+                else listener.onClose(c, 1006);
+            }
+        });
     }
 }

@@ -44,6 +44,8 @@ final class WsClients implements AutoCloseable {
         final int tag;
         volatile Channel channel;
         volatile boolean open;
+        /** Dropped on purpose (a storm's drop, the end): its close is expected. */
+        volatile boolean dropped;
 
         Conn(int tag) {
             this.tag = tag;
@@ -55,6 +57,7 @@ final class WsClients implements AutoCloseable {
         }
 
         void abort() {
+            dropped = true;
             Channel ch = channel;
             if (ch != null) ch.close();
         }
