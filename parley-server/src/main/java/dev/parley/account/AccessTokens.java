@@ -76,7 +76,7 @@ public class AccessTokens implements ConnectionListener {
             return caller;
         }
         long generation = revocations.get();
-        Optional<Long> expiresAt = db.read(tx -> tx.queryOne(
+        Optional<Long> expiresAt = db.readOne(tx -> tx.queryOne(
                 "SELECT expires_at FROM device_sessions WHERE id = ? AND user_id = ? AND revoked_at IS NULL AND expires_at > ?",
                 rs -> rs.getLong(1), caller.sessionId(), caller.userId(), now));
         if (expiresAt.isEmpty()) throw new ParleyException(ErrorCode.TOKEN_REVOKED);

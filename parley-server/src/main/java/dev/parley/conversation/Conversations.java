@@ -198,7 +198,7 @@ public class Conversations {
      * cleared with "delete for me" stays out until a new entry arrives.
      */
     public List<ConversationSummary> forUser(Tx tx, long userId, Long changedSince) throws SQLException {
-        String filter = changedSince == null ? "" : " AND ((m.left_seq IS NULL AND c.updated_at >= ?) OR m.updated_at >= ?)";
+        String filter = changedSince == null ? "" : " AND " + CHANGED;
         Object[] params = changedSince == null ? new Object[] {userId} : new Object[] {userId, changedSince, changedSince};
         List<Row> rows = tx.query(SELECT + " WHERE m.user_id = ?" + filter, this::row, params);
         rows = rows.stream().filter(r -> r.membership().clearedSeq() == 0 || r.membership().visibleLast() > r.membership().clearedSeq()).toList();
@@ -206,6 +206,18 @@ public class Conversations {
         return out.stream().sorted(Comparator.comparingLong(ConversationSummary::lastActivityAt).reversed()
                 .thenComparing(Comparator.comparingLong(ConversationSummary::id).reversed())).toList();
     }
+
+    /** {@link #forUser}'s filter with {@code changedSince}; parameters: changedSince, changedSince. */
+    private static final String CHANGED = "((m.left_seq IS NULL AND c.updated_at >= ?) OR m.updated_at >= ?)";
+
+    /**
+     * A boolean expression: true when {@link #forUser} with {@code changedSince} may find something (it may still find
+     * nothing: a cleared conversation stays out). Parameters: userId, changedSince, changedSince. For a statement that
+     * asks it in the same round trip as something else: sync asks it first, and most reconnecting clients need no
+     * more (docs/benchmarks.md, reconnect storm).
+     */
+    public static final String ANY_CHANGED = "EXISTS (SELECT 1 FROM conversation_members m JOIN conversations c ON c.id = m.conversation_id"
+            + " WHERE m.user_id = ? AND " + CHANGED + ")";
 
     /** One conversation as the user sees it, cleared or not; empty when they never were a member. */
     public Optional<ConversationSummary> summary(Tx tx, long conversationId, long userId) throws SQLException {

@@ -50,6 +50,12 @@ public class AccountEvents {
         for (Pending p : committed) delivery.toUser(p.userId(), new Push("event", p.event()));
     }
 
+    /**
+     * A scalar sub-query for the user's latest event seq (one parameter: the user id; NULL for an unknown user), for a
+     * statement that reads it in the same round trip as something else (sync).
+     */
+    public static final String CURRENT_SEQ = "(SELECT event_seq FROM users WHERE id = ?)";
+
     public long currentSeq(Tx tx, long userId) throws SQLException {
         return tx.queryOne("SELECT event_seq FROM users WHERE id = ?", rs -> rs.getLong(1), userId).orElse(0L);
     }

@@ -9,6 +9,14 @@ public interface Db {
     <T> T read(TxWork<T> work);
 
     /**
+     * A read of exactly one statement. On PostgreSQL it runs on its own (autocommit; the session stays read-only),
+     * which saves the COMMIT round trip a transaction ends with; one statement always sees one snapshot.
+     */
+    default <T> T readOne(TxWork<T> work) {
+        return read(work);
+    }
+
+    /**
      * Runs {@code work} in a write transaction and commits before returning. A {@link ParleyException}
      * or {@link UniqueViolation} thrown by {@code work} rolls back everything it wrote.
      */

@@ -31,6 +31,31 @@ public final class PostgresDb implements Db, AutoCloseable {
         return run(readers, work);
     }
 
+    /**
+     * The pooled connection is idle (no transaction open), so pgjdbc switches autocommit on and off without a round
+     * trip; the statement runs in its own implicit transaction, read-only by the session default.
+     */
+    @Override
+    public <T> T readOne(TxWork<T> work) {
+        try {
+            readers.enter();
+        } catch (SQLException e) {
+            throw new IllegalStateException("database read failed", e);
+        }
+        try (Connection c = readers.pool().getConnection()) {
+            c.setAutoCommit(true);
+            try {
+                return work.run(new Tx(c, Dialect.POSTGRESQL));
+            } finally {
+                c.setAutoCommit(false);
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("database read failed", e);
+        } finally {
+            readers.leave();
+        }
+    }
+
     @Override
     public <T> T write(TxWork<T> work) {
         return run(writers, work);

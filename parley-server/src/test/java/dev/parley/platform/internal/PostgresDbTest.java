@@ -27,6 +27,30 @@ class PostgresDbTest {
                 .hasStackTraceContaining("read-only transaction");
     }
 
+    @Test
+    void aOneStatementReadRunsOnItsOwnAndLeavesTheConnectionToTransactions() {
+        for (int i = 0; i < 4; i++) { // more than one pooled connection
+            String readOnly = db.readOne(tx -> show(tx, "transaction_read_only"));
+            assertThat(readOnly).isEqualTo("on");
+            assertThatThrownBy(() -> db.readOne(tx -> tx.update("CREATE TEMP TABLE nope (x int)")))
+                    .hasStackTraceContaining("read-only transaction");
+            // After it, a read is one transaction again: now() is its start, the same for each of its statements.
+            boolean oneTransaction = db.read(tx -> {
+                String first = tx.queryOne("SELECT now()::text", rs -> rs.getString(1)).orElseThrow();
+                tx.queryOne("SELECT pg_sleep(0.005)::text", rs -> rs.getString(1));
+                return first.equals(tx.queryOne("SELECT now()::text", rs -> rs.getString(1)).orElseThrow());
+            });
+            assertThat(oneTransaction).isTrue();
+        }
+        // There, each statement is a transaction of its own (so none stays open for a COMMIT to end).
+        boolean ownTransactions = db.readOne(tx -> {
+            String first = tx.queryOne("SELECT now()::text", rs -> rs.getString(1)).orElseThrow();
+            tx.queryOne("SELECT pg_sleep(0.005)::text", rs -> rs.getString(1));
+            return !first.equals(tx.queryOne("SELECT now()::text", rs -> rs.getString(1)).orElseThrow());
+        });
+        assertThat(ownTransactions).isTrue();
+    }
+
     private String inRead(String setting) {
         return db.read(tx -> show(tx, setting));
     }
