@@ -31,7 +31,7 @@ public final class Bench {
                     usage: ./parley bench idle|reconnect|direct|group|media|search|all [options]
                       --db sqlite|postgresql|both        (default both)
                       idle, reconnect: --connections 19000 --processes 2 --ramp 2000 (per s) --hold 60 (s)
-                      direct:          --pairs 200 --rates 2000,5000,10000,20000 --seconds 10 --repeat 1
+                      direct:          --pairs 200 --rates 2000,5000,10000,20000 --seconds 10 --repeat 1 --warmup 20 (s)
                       group:           --sizes 1000,10000 --messages 5 --processes 2
                       media:           --size-mb 200 --runs 3 (upload and download MB/s; server heap and RSS during an upload)
                       search:          --messages 100000 --noise 100000 --conversations 20 --runs 30 (not part of all)
@@ -66,9 +66,10 @@ public final class Bench {
             if (scenario.equals("direct") || scenario.equals("all")) {
                 List<Integer> rates = Arrays.stream(a.get("rates", "2000,5000,10000,20000").split(",")).map(String::trim).map(Integer::parseInt).toList();
                 try (ServerProcess server = ServerProcess.start(serverJar, db, freePort(), benchSettings(1000 + 2 * a.integer("pairs", 200)), jvm)) {
-                    List<DirectScenario.Step> steps = new DirectScenario(server, a.integer("pairs", 200)).run(rates, a.integer("seconds", 10), a.integer("repeat", 1));
+                    List<DirectScenario.Step> steps = new DirectScenario(server, a.integer("pairs", 200))
+                            .run(rates, a.integer("seconds", 10), a.integer("repeat", 1), a.integer("warmup", 20));
                     directByDb.put(db, steps);
-                    reportDirect(report, db, a.integer("pairs", 200), steps);
+                    reportDirect(report, db, a.integer("pairs", 200), a.integer("warmup", 20), steps);
                     reportMedians(report, steps);
                 }
             }
@@ -228,14 +229,15 @@ public final class Bench {
         report.table(List.of("query", "q", "searcher's matching messages", "returned", "p50 ms", "p95 ms", "max ms"), rows);
     }
 
-    private static void reportDirect(Report report, String db, int pairs, List<DirectScenario.Step> steps) throws Exception {
+    private static void reportDirect(Report report, String db, int pairs, int warmup, List<DirectScenario.Step> steps) throws Exception {
         List<List<String>> rows = new ArrayList<>();
         for (DirectScenario.Step s : steps) {
             rows.add(Report.row(s.offeredRate(), String.format("%.0f", s.deliveredPerSecond()), s.sent(), s.acked(), s.errors(), s.lost(),
                     s.notLive(), s.duplicates(), String.format("%.2f", s.p50Ms()), String.format("%.2f", s.p99Ms()), String.format("%.2f", s.p999Ms()),
                     String.format("%.1f", s.maxMs()), String.format("%.0f", s.serverCpuMsPer1000()), String.format("%.0f", s.generatorCpuMsPer1000())));
         }
-        report.section("Direct messages on " + db, pairs + " pairs, after an unmeasured warm-up step; latency from send to receipt at the other client. "
+        report.section("Direct messages on " + db, pairs + " pairs, after an unmeasured warm-up of " + warmup + " s at the first rate (at most "
+                + DirectScenario.MAX_WARMUP_RATE + "/s); latency from send to receipt at the other client. "
                 + "delivered/s: live deliveries over the time until the last one. lost: acknowledged but absent from history "
                 + "(must be 0). not live: stored but not pushed within 20 s after sending stopped (a client gets them by sync). "
                 + "sent but not acked: still queued when the step ended.");

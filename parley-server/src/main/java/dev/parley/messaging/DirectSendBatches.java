@@ -75,15 +75,22 @@ class DirectSendBatches implements AutoCloseable {
         this.clock = clock;
         this.json = json;
         if (db.dialect() != Dialect.POSTGRESQL) return; // SQLite's one writer already commits in groups
-        // By default a quarter of the writer pool, at most 4: batches never starve the one-by-one writes (groups,
-        // edits, receipts). 0 turns batching off: every send goes one by one.
+        // By default a quarter of the writer pool, at most 4, so batches never starve the one-by-one writes (groups,
+        // edits, receipts), and no more than this node's cores: each lane keeps a lane thread and a PostgreSQL backend
+        // busy. On 2 cores, 2 lanes halved the p50 at 2,000-5,000/s against 4 with the same saturation, and 8 lanes
+        // were worse than 4 (docs/benchmarks.md, fifth pass).
+        // 0 turns batching off: every send goes one by one.
         int count = configuredLanes >= 0 ? Math.min(configuredLanes, props.database().poolSize())
-                : Math.max(1, Math.min(4, props.database().poolSize() / 4));
+                : defaultLanes(props.database().poolSize(), Runtime.getRuntime().availableProcessors());
         for (int i = 0; i < count; i++) {
             LinkedBlockingQueue<Pending> lane = new LinkedBlockingQueue<>();
             lanes.add(lane);
             threads.add(Thread.ofVirtual().name("parley-send-batch-" + i).start(() -> run(lane)));
         }
+    }
+
+    static int defaultLanes(int poolSize, int cores) {
+        return Math.max(1, Math.min(Math.min(4, poolSize / 4), cores));
     }
 
     /**

@@ -53,6 +53,16 @@ class DirectSendBatchesTest {
     }
 
     @Test
+    void defaultLanesAreAQuarterOfThePoolAtMostFourAndAtMostTheCores() {
+        assertThat(DirectSendBatches.defaultLanes(16, 2)).isEqualTo(2);
+        assertThat(DirectSendBatches.defaultLanes(16, 8)).isEqualTo(4);
+        assertThat(DirectSendBatches.defaultLanes(32, 16)).isEqualTo(4);
+        assertThat(DirectSendBatches.defaultLanes(8, 8)).isEqualTo(2);
+        assertThat(DirectSendBatches.defaultLanes(2, 8)).isEqualTo(1); // never none: 0 only when configured
+        assertThat(DirectSendBatches.defaultLanes(16, 1)).isEqualTo(1);
+    }
+
+    @Test
     void aBatchNumbersEverySendInOrderMovesEachSendersCursorAndPushesInOrder() {
         Pair p = friends();
         try (WsClient bobWs = WsClient.connect(server, p.bob().accessToken())) {
