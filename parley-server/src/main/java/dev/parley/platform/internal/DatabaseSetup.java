@@ -28,6 +28,7 @@ class DatabaseSetup {
                 Files.createDirectories(dir);
                 url = "jdbc:sqlite:" + dir.resolve("parley.db");
             }
+            SqliteDb.sizePagesIfNew(url);
             migrate(SqliteDb.dataSource(url, false), "sqlite");
             log.info("Database: embedded SQLite ({})", url.substring("jdbc:sqlite:".length()));
             return new SqliteDb(url, Math.max(2, Math.min(cfg.poolSize(), 8)));

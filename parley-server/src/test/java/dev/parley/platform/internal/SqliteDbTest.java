@@ -57,6 +57,41 @@ class SqliteDbTest {
     }
 
     @Test
+    void aNewDatabaseGetsSmallPagesAndAnExistingOneKeepsItsOwn() throws Exception {
+        String fresh = "jdbc:sqlite:" + dir.resolve("fresh.db");
+        SqliteDb.sizePagesIfNew(fresh);
+        try (Connection c = SqliteDb.dataSource(fresh, false).getConnection(); Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE t (x INTEGER)");
+            assertThat(pragma(s, "page_size")).isEqualTo(String.valueOf(SqliteDb.PAGE_SIZE));
+            assertThat(pragma(s, "journal_mode")).isEqualTo("wal");
+        }
+        // test.db was created by open() with SQLite's default page size: it stays as it is, data and all.
+        String existing = "jdbc:sqlite:" + dir.resolve("test.db");
+        db.write(tx -> tx.update("INSERT INTO items (name, n) VALUES ('kept', 1)"));
+        SqliteDb.sizePagesIfNew(existing);
+        try (Connection c = SqliteDb.dataSource(existing, false).getConnection(); Statement s = c.createStatement()) {
+            assertThat(pragma(s, "page_size")).isEqualTo("4096");
+            assertThat(pragma(s, "journal_mode")).isEqualTo("wal");
+        }
+        long kept = db.read(tx -> tx.queryLong("SELECT COUNT(*) FROM items WHERE name = 'kept'"));
+        assertThat(kept).isEqualTo(1);
+    }
+
+    @Test
+    void theServersDatabaseHasSmallPages() {
+        dev.parley.platform.Db serverDb = dev.parley.testkit.ParleyServer.shared(dev.parley.testkit.Backend.SQLITE).bean(dev.parley.platform.Db.class);
+        long size = serverDb.read(tx -> tx.queryLong("PRAGMA page_size"));
+        assertThat(size).isEqualTo(SqliteDb.PAGE_SIZE);
+    }
+
+    private static String pragma(Statement s, String name) throws SQLException {
+        try (java.sql.ResultSet r = s.executeQuery("PRAGMA " + name)) {
+            r.next();
+            return r.getString(1);
+        }
+    }
+
+    @Test
     void manyConcurrentWritesFromVirtualThreadsAllCommit() throws Exception {
         int n = 2000;
         List<Future<Long>> ids = new ArrayList<>();
