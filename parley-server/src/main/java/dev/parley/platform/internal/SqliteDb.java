@@ -118,9 +118,10 @@ public final class SqliteDb implements Db, AutoCloseable {
      * The page size of a new database. Every message dirties about two index leaf pages (its conversation's and its
      * sender's), and each is written whole to the WAL, fsynced, then written again by the checkpoint: with 4 KB pages
      * that was 13-18 KB of disk writes per message. 1 KB pages wrote 2.4 times less and stored about 17 % more
-     * messages a second at saturation (ADR 0017, docs/benchmarks.md fifth pass).
+     * messages a second at saturation, but raised the p99 at 5,000/s by about 10 ms; 2 KB pages saturated highest
+     * with the p99 of 4 KB pages (ADR 0017, docs/benchmarks.md fifth pass).
      */
-    static final int PAGE_SIZE = 1024;
+    static final int PAGE_SIZE = 2048;
 
     /**
      * Gives a database that has no pages yet {@link #PAGE_SIZE}-byte pages. It must happen before WAL mode is set:
