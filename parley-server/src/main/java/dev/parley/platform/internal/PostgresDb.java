@@ -28,7 +28,7 @@ public final class PostgresDb implements Db, AutoCloseable {
 
     @Override
     public <T> T read(TxWork<T> work) {
-        return run(readers, work);
+        return run(readers, work, false);
     }
 
     /**
@@ -37,37 +37,30 @@ public final class PostgresDb implements Db, AutoCloseable {
      */
     @Override
     public <T> T readOne(TxWork<T> work) {
-        try {
-            readers.enter();
-        } catch (SQLException e) {
-            throw new IllegalStateException("database read failed", e);
-        }
-        try (Connection c = readers.pool().getConnection()) {
-            c.setAutoCommit(true);
-            try {
-                return work.run(new Tx(c, Dialect.POSTGRESQL));
-            } finally {
-                c.setAutoCommit(false);
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException("database read failed", e);
-        } finally {
-            readers.leave();
-        }
+        return run(readers, work, true);
     }
 
     @Override
     public <T> T write(TxWork<T> work) {
-        return run(writers, work);
+        return run(writers, work, false);
     }
 
-    private static <T> T run(PoolGate gate, TxWork<T> work) {
+    /** {@code alone}: one statement in autocommit, no COMMIT after it ({@link #readOne}); else one transaction. */
+    private static <T> T run(PoolGate gate, TxWork<T> work, boolean alone) {
         try {
             gate.enter();
         } catch (SQLException e) {
             throw new IllegalStateException("database transaction failed", e);
         }
         try (Connection c = gate.pool().getConnection()) { // autocommit off (DatabaseSetup)
+            if (alone) {
+                c.setAutoCommit(true);
+                try {
+                    return work.run(new Tx(c, Dialect.POSTGRESQL));
+                } finally {
+                    c.setAutoCommit(false);
+                }
+            }
             try {
                 T out = work.run(new Tx(c, Dialect.POSTGRESQL));
                 c.commit();
