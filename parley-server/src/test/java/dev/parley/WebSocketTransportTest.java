@@ -84,9 +84,9 @@ class WebSocketTransportTest extends OnBothDatabases {
             ws.sendText("{\"type\":\"ping\",\"id\":\"p\"}");
             assertThat(ws.awaitType("pong").get("id").asString()).isEqualTo("p");
         }
-        // Pipelined behind a request not answered yet, an upgrade is not taken (it would cut that answer off): it
-        // ends as a 404. If the server read it only after that answer was out, it is taken. Either way the answer
-        // before it arrives whole.
+        // Pipelined behind a request not answered yet, an upgrade waits for that answer (a 101 would cut it off),
+        // then is taken; if the answer took more than about 2 s it would end as a 404. Either way the answer before
+        // it arrives whole.
         try (RawWs ws = RawWs.send(server, first + RawWs.upgrade("/ws?access_token=" + d.accessToken()))) {
             assertThat(ws.status).isEqualTo(200);
             assertThat(Api.JSON.readTree(ws.body).get("id").asLong()).isEqualTo(d.user().id());

@@ -113,27 +113,30 @@ class WebSocketGateway extends ChannelInboundHandlerAdapter {
                 upgrade(ctx, req);
                 return;
             }
-            if (previous.isDisposed()) {
-                // The answer before it is out, and Reactor Netty lets go of the connection in a task already queued
-                // on this event loop: hold the upgrade (and what follows it) and look again after that task.
-                held = new ArrayDeque<>();
-                held.add(msg);
-                ctx.channel().attr(HELD).set(held);
-                lookAgain(ctx, UPGRADE_RECHECKS);
-                return;
-            }
+            // The answer before it is out or on its way, and Reactor Netty lets go of the connection in a task
+            // queued after it: hold the upgrade (and what follows it) and look again until the connection is free,
+            // so the 101 never cuts that answer off. A client that read the answer may send its upgrade before
+            // that task has run (a disposed operation is not enough: under load the task can come later still).
+            held = new ArrayDeque<>();
+            held.add(msg);
+            ctx.channel().attr(HELD).set(held);
+            lookAgain(ctx, UPGRADE_RECHECKS);
+            return;
         }
-        // An upgrade pipelined behind a request WebFlux has not answered yet is not taken (its answer would be cut
-        // off): Reactor Netty holds it until then and it ends as an HTTP 404.
         ctx.fireChannelRead(msg);
     }
 
-    /** Times a held upgrade looks again for the connection to be free before it goes on as an HTTP request. */
-    static final int UPGRADE_RECHECKS = 16;
+    /**
+     * Times a held upgrade looks again for the connection to be free before it goes on as an HTTP request (and
+     * ends as a 404): at once for the first {@link #UPGRADE_RECHECKS_AT_ONCE}, then every millisecond, about 2 s in
+     * all, for an answer still being computed.
+     */
+    static final int UPGRADE_RECHECKS = 2_000;
+    static final int UPGRADE_RECHECKS_AT_ONCE = 16;
     private static final AttributeKey<ArrayDeque<Object>> HELD = AttributeKey.valueOf("parley.heldUpgrade");
 
     private void lookAgain(ChannelHandlerContext ctx, int left) {
-        ctx.executor().execute(() -> {
+        Runnable look = () -> {
             Channel ch = ctx.channel();
             ArrayDeque<Object> held = ch.attr(HELD).get();
             if (held == null) return;
@@ -154,7 +157,9 @@ class WebSocketGateway extends ChannelInboundHandlerAdapter {
                 ch.attr(HELD).set(null);
                 for (Object m : held) ctx.fireChannelRead(m);
             }
-        });
+        };
+        if (UPGRADE_RECHECKS - left < UPGRADE_RECHECKS_AT_ONCE) ctx.executor().execute(look);
+        else ctx.executor().schedule(look, 1, java.util.concurrent.TimeUnit.MILLISECONDS);
     }
 
     /** {@code /ws}, with or without a query; also in absolute form (RFC 9112 §3.2.2). */
