@@ -128,6 +128,49 @@ class SqliteDbTest {
     }
 
     @Test
+    void underWritesWithoutAPauseTheWalStartsOverInsteadOfGrowing() throws Exception {
+        // The shared db restarts its WAL only at 8,192 frames; this one at 64 (256 KB of 4 KB pages).
+        db.close();
+        String url = "jdbc:sqlite:" + dir.resolve("test.db");
+        db = new SqliteDb(url, 4, 64);
+        Path wal = dir.resolve("test.db-wal");
+        db.write(tx -> tx.update("INSERT INTO items (name, n) VALUES ('first', 0)"));
+        int restartsBefore = walRestarts(wal);
+        // 16 writers that never pause keep the writer's queue from ever running dry for 3 s: a checkpoint beside
+        // the writer never finds the WAL fully copied back, so only the writer's own catch-up can start it over.
+        // Without it (restart threshold Long.MAX_VALUE) the WAL here grew to 300 MB in the 3 s and never started over.
+        String pad = "y".repeat(1000);
+        AtomicInteger written = new AtomicInteger();
+        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(3);
+        List<Future<?>> writers = new ArrayList<>();
+        for (int w = 0; w < 16; w++) {
+            int k = w;
+            writers.add(threads.submit(() -> {
+                for (int i = 0; System.nanoTime() < until; i++) {
+                    int j = i;
+                    db.write(tx -> tx.update("INSERT INTO items (name, n) VALUES (?, ?)", k + "-" + j + pad, j));
+                    written.incrementAndGet();
+                }
+                return null;
+            }));
+        }
+        for (Future<?> f : writers) f.get(30, TimeUnit.SECONDS);
+        long insertedBytes = (long) written.get() * pad.length();
+        assertThat(insertedBytes).as("enough was written to matter").isGreaterThan(4L << 20);
+        assertThat(walRestarts(wal) - restartsBefore).as("times the WAL started over").isGreaterThanOrEqualTo(2);
+        assertThat(count()).isEqualTo(written.get() + 1);
+    }
+
+    /** The WAL header's checkpoint sequence number (bytes 12-15, big-endian): SQLite adds one each time the WAL starts over. */
+    private static int walRestarts(Path wal) throws java.io.IOException {
+        byte[] header = new byte[16];
+        try (var in = Files.newInputStream(wal)) {
+            assertThat(in.readNBytes(header, 0, 16)).isEqualTo(16);
+        }
+        return java.nio.ByteBuffer.wrap(header, 12, 4).getInt();
+    }
+
+    @Test
     void thousandsOfConcurrentReadsWaitAtTheGateNotInsideThePool() throws Exception {
         // HikariCP 7.0.2 spins carrier threads handing connections to waiting virtual threads (PoolGate): the
         // gate keeps its waiters to at most one per connection, whatever the number of readers.
