@@ -30,7 +30,7 @@ public final class Bench {
             System.out.println("""
                     usage: ./parley bench idle|reconnect|direct|group|media|search|all [options]
                       --db sqlite|postgresql|both        (default both)
-                      idle, reconnect: --connections 19000 --processes 2 --ramp 2000 (per s) --hold 60 (s)
+                      idle, reconnect: --connections 19000 --processes 2 --ramp 2000 (per s) --hold 60 (s) --storms 3 (reconnect)
                       direct:          --pairs 200 --rates 2000,5000,10000,20000 --seconds 10 --repeat 1 --warmup 20 (s)
                       group:           --sizes 1000,10000 --messages 5 --processes 2
                       media:           --size-mb 200 --runs 3 (upload and download MB/s; server heap and RSS during an upload)
@@ -59,7 +59,7 @@ public final class Bench {
                 Map<String, String> settings = benchSettings(n + 100);
                 try (ServerProcess server = ServerProcess.start(serverJar, db, freePort(), settings, jvm)) {
                     ConnectionScenarios.Result r = ConnectionScenarios.run(server, n, a.integer("processes", 2), a.integer("ramp", 2000),
-                            a.integer("hold", 60), !scenario.equals("idle"), out, benchJar);
+                            a.integer("hold", 60), scenario.equals("idle") ? 0 : a.integer("storms", 3), out, benchJar);
                     reportConnections(report, db, r);
                 }
             }
@@ -168,8 +168,12 @@ public final class Bench {
         rows.add(Report.row("server RSS per connection (bytes)", String.format("%.0f", rssPer)));
         rows.add(Report.row("kernel TCP memory per connection, both ends (bytes)", String.format("%.0f", sockPer)));
         rows.add(Report.row("server CPU while holding (heartbeats), % of one core", String.format("%.2f", cpuPct)));
-        if (!Double.isNaN(r.stormSeconds())) {
-            rows.add(Report.row("reconnect storm: all back and synced (s)", String.format("%.2f", r.stormSeconds())));
+        if (!r.stormSeconds().isEmpty()) {
+            List<Double> sorted = r.stormSeconds().stream().sorted().toList();
+            rows.add(Report.row("reconnect storm: all back and synced, median of " + sorted.size() + " (s)",
+                    String.format("%.2f", sorted.get(sorted.size() / 2))));
+            rows.add(Report.row("reconnect storms in turn (s)",
+                    String.join(", ", r.stormSeconds().stream().map(x -> String.format("%.2f", x)).toList())));
             // A connect that failed (listen backlog full, SYN dropped until the connect timed out) or closed before
             // its sync is tried again by the client after 0.1 to 1 s, as real clients do.
             rows.add(Report.row("reconnect storm: connects retried by clients", String.valueOf(r.stormRetries())));

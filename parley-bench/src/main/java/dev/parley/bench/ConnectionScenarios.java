@@ -16,14 +16,14 @@ import java.util.List;
 final class ConnectionScenarios {
     record Result(int connections, double loginsPerSecond, double rampSeconds, long baseHeapKib, long heapKib,
                   long baseRssKib, long rssKib, long baseSockKib, long sockKib, double holdSeconds, double serverCpuSeconds,
-                  double stormSeconds, int stormRetries, double generatorCpuSeconds, int unexpectedCloses, List<ClassCost> perConnection) {}
+                  List<Double> stormSeconds, int stormRetries, double generatorCpuSeconds, int unexpectedCloses, List<ClassCost> perConnection) {}
 
     /** What one connection adds of one class: (held - baseline) / connections, from the class histograms. */
     record ClassCost(String className, double instances, double bytes) {}
 
     private ConnectionScenarios() {}
 
-    static Result run(ServerProcess server, int connections, int processes, int ramp, int holdSeconds, boolean storm,
+    static Result run(ServerProcess server, int connections, int processes, int ramp, int holdSeconds, int storms,
                       Path workDir, Path benchJar) throws Exception {
         Accounts.Created created = new Accounts(server.port).create("conn", connections, 8);
         Path tokens = workDir.resolve("tokens-" + server.database + ".txt");
@@ -64,9 +64,13 @@ final class ConnectionScenarios {
         long sock = KernelSockets.tcpMemKib();
         var heldClasses = server.classHistogram(workDir.resolve("histogram-" + server.database + "-held.txt"));
 
-        double stormSeconds = Double.NaN;
+        // Storms one after another, 5 s apart: the first one after the ramp also runs the token sync's code for the
+        // first time (the ramp syncs without a token), so it measures the JIT as much as the server; later ones
+        // show a server that has been up a while.
+        List<Double> stormSeconds = new ArrayList<>();
         int stormRetries = 0;
-        if (storm) {
+        for (int storm = 0; storm < storms; storm++) {
+            if (storm > 0) Thread.sleep(5_000);
             for (PrintWriter in : ins) in.println("DROP");
             double worst = 0;
             for (BufferedReader r : outs) {
@@ -74,7 +78,8 @@ final class ConnectionScenarios {
                 worst = Math.max(worst, Long.parseLong(caughtUp[0]) / 1e9);
                 stormRetries += Integer.parseInt(caughtUp[1]);
             }
-            stormSeconds = worst;
+            stormSeconds.add(worst);
+            System.out.printf("storm %d: all back and synced in %.2f s%n", storm + 1, worst);
         }
         double genCpu = 0;
         int unexpected = 0;
