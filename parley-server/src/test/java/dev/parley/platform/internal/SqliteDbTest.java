@@ -161,6 +161,52 @@ class SqliteDbTest {
         assertThat(count()).isEqualTo(written.get() + 1);
     }
 
+    @Test
+    void aReadHeldOpenKeepsTheWalFromStartingOverUntilItEnds() throws Exception {
+        db.close();
+        String url = "jdbc:sqlite:" + dir.resolve("test.db");
+        db = new SqliteDb(url, 4, 64);
+        Path wal = dir.resolve("test.db-wal");
+        db.write(tx -> tx.update("INSERT INTO items (name, n) VALUES ('first', 0)"));
+        String pad = "z".repeat(1000);
+        AtomicInteger written = new AtomicInteger();
+        try (Connection reader = SqliteDb.dataSource(url, true).getConnection()) {
+            reader.setAutoCommit(false);
+            long seen;
+            try (Statement s = reader.createStatement(); java.sql.ResultSet r = s.executeQuery("SELECT COUNT(*) FROM items")) {
+                r.next();
+                seen = r.getLong(1); // the read transaction now holds its snapshot, inside the WAL
+            }
+            int restartsBefore = walRestarts(wal);
+            writeWithoutAPause(16, 2, pad, written);
+            assertThat(walRestarts(wal)).as("the WAL cannot start over under a reader that may still need it").isEqualTo(restartsBefore);
+            try (Statement s = reader.createStatement(); java.sql.ResultSet r = s.executeQuery("SELECT COUNT(*) FROM items")) {
+                r.next();
+                assertThat(r.getLong(1)).as("the reader's snapshot").isEqualTo(seen);
+            }
+            reader.commit(); // the read ends
+        }
+        int restartsAfterRead = walRestarts(wal);
+        writeWithoutAPause(16, 4, pad, written);
+        assertThat(walRestarts(wal) - restartsAfterRead).as("times the WAL started over once the read ended").isGreaterThanOrEqualTo(1);
+        assertThat(count()).isEqualTo(written.get() + 1);
+    }
+
+    private void writeWithoutAPause(int writers, int seconds, String pad, AtomicInteger written) throws Exception {
+        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        List<Future<?>> all = new ArrayList<>();
+        for (int w = 0; w < writers; w++) {
+            all.add(threads.submit(() -> {
+                while (System.nanoTime() < until) {
+                    int k = written.incrementAndGet();
+                    db.write(tx -> tx.update("INSERT INTO items (name, n) VALUES (?, ?)", k + pad, k));
+                }
+                return null;
+            }));
+        }
+        for (Future<?> f : all) f.get(30, TimeUnit.SECONDS);
+    }
+
     /** The WAL header's checkpoint sequence number (bytes 12-15, big-endian): SQLite adds one each time the WAL starts over. */
     private static int walRestarts(Path wal) throws java.io.IOException {
         byte[] header = new byte[16];
