@@ -38,7 +38,7 @@ import org.sqlite.SQLiteDataSource;
  *
  * <p>But under writes without a pause, a checkpoint running beside the writer never finds the WAL fully copied back,
  * and only then does the next write transaction start the WAL over from its beginning: the WAL grew without bound
- * (1.8 GB after 40 s at 9,000 messages/s), and the writer spent a seventh of its time having the kernel allocate and
+ * (1.8 GB after 40 s at about 8,000 messages/s), and the writer spent a seventh of its time having the kernel allocate and
  * zero the new file pages. So once the checkpointer finds the WAL past {@link #RESTART_WAL_FRAMES}, the writer copies
  * back the little the checkpointer could not, between two batches; its next batch then starts the WAL over
  * (https://sqlite.org/wal.html#avoiding_excessively_large_wal_files).
@@ -149,9 +149,9 @@ public final class SqliteDb implements Db, AutoCloseable {
     }
 
     /**
-     * Between batches, in the writer: copies back what the WAL gained since the checkpointer's last pass (a few
-     * hundred ms of writes). With nothing left to copy and no reader inside the WAL, the next write transaction
-     * starts the WAL over; otherwise the checkpointer asks again on its next pass.
+     * Between batches, in the writer: copies back what the WAL gained since the checkpointer's last pass (after it
+     * closed in, a batch or two's worth). With nothing left to copy and no reader inside the WAL, the next write
+     * transaction starts the WAL over; otherwise the checkpointer asks again on its next pass.
      */
     private void catchUpWal() {
         walCatchUp = false;

@@ -129,32 +129,14 @@ class SqliteDbTest {
 
     @Test
     void underWritesWithoutAPauseTheWalStartsOverInsteadOfGrowing() throws Exception {
-        // The shared db restarts its WAL only at 8,192 frames; this one at 64 (256 KB of 4 KB pages).
-        db.close();
-        String url = "jdbc:sqlite:" + dir.resolve("test.db");
-        db = new SqliteDb(url, 4, 64);
-        Path wal = dir.resolve("test.db-wal");
-        db.write(tx -> tx.update("INSERT INTO items (name, n) VALUES ('first', 0)"));
+        Path wal = reopenStartingTheWalOverAt64Frames();
         int restartsBefore = walRestarts(wal);
         // 16 writers that never pause keep the writer's queue from ever running dry for 3 s: a checkpoint beside
         // the writer never finds the WAL fully copied back, so only the writer's own catch-up can start it over.
         // Without it (restart threshold Long.MAX_VALUE) the WAL here grew to 300 MB in the 3 s and never started over.
         String pad = "y".repeat(1000);
         AtomicInteger written = new AtomicInteger();
-        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(3);
-        List<Future<?>> writers = new ArrayList<>();
-        for (int w = 0; w < 16; w++) {
-            int k = w;
-            writers.add(threads.submit(() -> {
-                for (int i = 0; System.nanoTime() < until; i++) {
-                    int j = i;
-                    db.write(tx -> tx.update("INSERT INTO items (name, n) VALUES (?, ?)", k + "-" + j + pad, j));
-                    written.incrementAndGet();
-                }
-                return null;
-            }));
-        }
-        for (Future<?> f : writers) f.get(30, TimeUnit.SECONDS);
+        writeWithoutAPause(16, 3, pad, written);
         long insertedBytes = (long) written.get() * pad.length();
         assertThat(insertedBytes).as("enough was written to matter").isGreaterThan(4L << 20);
         assertThat(walRestarts(wal) - restartsBefore).as("times the WAL started over").isGreaterThanOrEqualTo(2);
@@ -163,11 +145,8 @@ class SqliteDbTest {
 
     @Test
     void aReadHeldOpenKeepsTheWalFromStartingOverUntilItEnds() throws Exception {
-        db.close();
+        Path wal = reopenStartingTheWalOverAt64Frames();
         String url = "jdbc:sqlite:" + dir.resolve("test.db");
-        db = new SqliteDb(url, 4, 64);
-        Path wal = dir.resolve("test.db-wal");
-        db.write(tx -> tx.update("INSERT INTO items (name, n) VALUES ('first', 0)"));
         String pad = "z".repeat(1000);
         AtomicInteger written = new AtomicInteger();
         try (Connection reader = SqliteDb.dataSource(url, true).getConnection()) {
@@ -190,6 +169,17 @@ class SqliteDbTest {
         writeWithoutAPause(16, 4, pad, written);
         assertThat(walRestarts(wal) - restartsAfterRead).as("times the WAL started over once the read ended").isGreaterThanOrEqualTo(1);
         assertThat(count()).isEqualTo(written.get() + 1);
+    }
+
+    /**
+     * Reopens the db so that it starts its WAL over past 64 frames (256 KB of 4 KB pages) instead of a server's 32,768,
+     * with one row written; returns the WAL's path.
+     */
+    private Path reopenStartingTheWalOverAt64Frames() throws SQLException {
+        db.close();
+        db = new SqliteDb("jdbc:sqlite:" + dir.resolve("test.db"), 4, 64);
+        db.write(tx -> tx.update("INSERT INTO items (name, n) VALUES ('first', 0)"));
+        return dir.resolve("test.db-wal");
     }
 
     private void writeWithoutAPause(int writers, int seconds, String pad, AtomicInteger written) throws Exception {
