@@ -429,10 +429,16 @@ class MediaMessagesTest extends BrowserTest {
             }
         }
 
-        // The server forgot both: their offsets are no longer there.
+        // The server forgot both: their offsets are no longer there. The route saw each DELETE go out, not its
+        // answer, so the DELETE may still be on its way (a CI run once read 200 here): ask until it has landed.
         Api api = users.api();
         for (String id : List.of(first, second)) {
+            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
             Api.Response r = api.get("/api/v1/media/uploads/" + id, erin.accessToken());
+            while (r.status() == 200 && System.nanoTime() < deadline) {
+                page.waitForTimeout(50);
+                r = api.get("/api/v1/media/uploads/" + id, erin.accessToken());
+            }
             assertThat(r.status()).as(r.raw()).isEqualTo(404);
             assertThat(r.code()).isEqualTo("media_not_found");
         }
