@@ -316,13 +316,16 @@ final class WebSocketConnection extends ChannelInboundHandlerAdapter implements 
             }
             busy = true;
         }
-        // Nothing of this connection's is being handled, so a ping answered here keeps its place in the order.
+        // Nothing of this connection's is being handled, so a ping answered here keeps its place in the order,
+        // but the reply to the frame before may not have been written yet: the virtual thread that handled it
+        // wrote it from off the event loop, which queues the write as a task here, then went idle. Writing the
+        // pong directly would pass that task; queued as a task of its own, it goes behind it (the queue is FIFO).
         Push pong = text == BINARY ? null : gateway.frames.answerPing(caller, this, rate, text);
         if (pong == null) {
             gateway.blocking.run(() -> drain(text));
             return;
         }
-        send(pong);
+        channel.eventLoop().execute(() -> send(pong));
         String next = next(); // null: only this event loop queues, and it is here
         if (next != null) gateway.blocking.run(() -> drain(next));
     }
