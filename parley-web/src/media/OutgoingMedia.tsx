@@ -20,7 +20,7 @@ export function OutgoingMediaBubbles({ queue, to }: { queue: UploadQueue; to: Ch
         const done = o.items.reduce((n, i) => n + Math.min(i.done, i.file.size), 0);
         const pct = total ? Math.floor((done / total) * 100) : percentOf(o.items[0]);
         return (
-          <div key={o.clientMsgId} className={`msg mine first uploading${failed ? ' failed' : ''}`} data-status={failed ? 'failed' : 'uploading'}>
+          <div key={o.clientMsgId} className={`msg mine first uploading${failed ? ' failed' : ''}`} data-status={failed ? 'failed' : 'uploading'} data-saved={o.saved ? 'true' : undefined}>
             <div className="bubble">
               <div className={`attachments count-${Math.min(o.items.length, 3)}`}>
                 {o.items.map(i => (

@@ -42,6 +42,11 @@ export interface OutgoingMedia {
   readonly text: string;
   readonly items: UploadItem[];
   readonly createdAt: number;
+  /**
+   * Whether its record (files included) is in the browser's store, so that it survives a reload. Until then, a
+   * page closed the instant after Enter loses it: an IndexedDB write still running when the page goes is dropped.
+   */
+  saved?: boolean;
 }
 
 type Listener = () => void;
@@ -81,7 +86,7 @@ export class UploadQueue {
         previewUrl: i.kind === 'image' || i.kind === 'video' ? this.objectUrls.create(i.blob) : undefined,
         done: i.media ? i.blob.size : 0, state: i.media ? 'done' : 'uploading',
       }));
-      const o: OutgoingMedia = { clientMsgId: s.clientMsgId, to: s.to, text: s.text, createdAt: s.createdAt, items };
+      const o: OutgoingMedia = { clientMsgId: s.clientMsgId, to: s.to, text: s.text, createdAt: s.createdAt, items, saved: true };
       this.outgoing.push(o);
       for (const i of items) if (i.state === 'uploading') this.start(i);
       this.handOver(o);
@@ -98,7 +103,9 @@ export class UploadQueue {
         durationMs: i.durationMs, waveform: i.waveform, uploadId: i.uploadId, media: i.media,
       })),
     };
-    this.store.save(saved);
+    this.store.save(saved).then(ok => {
+      if (ok && !o.saved && this.outgoing.includes(o)) { o.saved = true; this.emit(); }
+    });
   }
 
   private persistItem(item: UploadItem): void {

@@ -8,7 +8,7 @@ import { MediaApi, fetchSendBytes } from './upload';
 import { UploadQueue } from './UploadQueue';
 import { MediaUrlCache } from './urls';
 import { WAVEFORM_BUCKETS, bucketWaveform, mixDown } from './waveform';
-import type { OutgoingStore, SavedOutgoing } from './uploadStore';
+import { noStore, type OutgoingStore, type SavedOutgoing } from './uploadStore';
 import type { SignedUrls } from './types';
 
 describe('bucketWaveform', () => {
@@ -128,7 +128,7 @@ describe('UploadQueue', { timeout: 20_000 }, () => {
   class MemStore implements OutgoingStore {
     data = new Map<string, SavedOutgoing>();
     async load() { return [...this.data.values()]; }
-    async save(o: SavedOutgoing) { this.data.set(o.clientMsgId, structuredClone({ ...o, items: o.items.map(i => ({ ...i, blob: null as unknown as Blob })) })); this.blobs.set(o.clientMsgId, o.items.map(i => i.blob)); }
+    async save(o: SavedOutgoing) { this.data.set(o.clientMsgId, structuredClone({ ...o, items: o.items.map(i => ({ ...i, blob: null as unknown as Blob })) })); this.blobs.set(o.clientMsgId, o.items.map(i => i.blob)); return true; }
     async remove(id: string) { this.data.delete(id); }
     blobs = new Map<string, Blob[]>();
     restoreBlobs() { for (const [id, o] of this.data) o.items.forEach((i, n) => { i.blob = this.blobs.get(id)![n]; }); }
@@ -200,6 +200,7 @@ describe('UploadQueue', { timeout: 20_000 }, () => {
     const first = setup(store, server);
     first.q.addFiles(P7, [file('big.bin', 'application/octet-stream', 150_000), file('small.txt', 'text/plain', 10)]);
     const [o] = first.q.send(P7, 'caption');
+    await eventually(() => expect(first.q.outgoingFor(P7)[0].saved).toBe(true));
     await eventually(() => expect(store.data.get(o.clientMsgId)!.items.map(i => [i.uploadId, !!i.media])).toEqual([['up1', false], ['up2', true]]));
     await eventually(() => expect(first.q.outgoingFor(P7)[0].items[0].state).toBe('failed'));
     expect(first.sent).toHaveLength(0);
@@ -215,6 +216,28 @@ describe('UploadQueue', { timeout: 20_000 }, () => {
     expect(store.data.size).toBe(0);
     await second.q.restore();
     expect(second.sent).toHaveLength(1);
+  });
+
+  it('marks a message saved only once the store has it (a reload before that would lose it)', async () => {
+    let finish!: (ok: boolean) => void;
+    const slow: OutgoingStore = { load: async () => [], save: () => new Promise<boolean>(r => { finish = r; }), remove: async () => {} };
+    const { server, q } = setup(slow);
+    server.onPatch = () => 'network'; // stays outgoing
+    q.addFiles(P7, [file('a.bin', 'application/octet-stream', 100_000)]);
+    q.send(P7, 'x');
+    await Promise.resolve();
+    expect(q.outgoingFor(P7)[0].saved).toBeFalsy();
+    const version = q.getVersion();
+    finish(true);
+    await eventually(() => expect(q.outgoingFor(P7)[0].saved).toBe(true));
+    expect(q.getVersion()).toBeGreaterThan(version);
+    // A store that refused it (or none at all) never says saved.
+    const none = setup(noStore);
+    none.server.onPatch = () => 'network';
+    none.q.addFiles(P7, [file('b.bin', 'application/octet-stream', 100_000)]);
+    none.q.send(P7, 'y');
+    await eventually(() => expect(none.q.outgoingFor(P7)[0].items[0].state).toBe('failed'));
+    expect(none.q.outgoingFor(P7)[0].saved).toBeFalsy();
   });
 
   it('keeps each chat\'s drafts apart and sends a group\'s to its conversation', async () => {

@@ -15,12 +15,13 @@ export interface SavedOutgoing {
 
 export interface OutgoingStore {
   load(): Promise<SavedOutgoing[]>;
-  save(o: SavedOutgoing): Promise<void>;
+  /** Whether it was stored (false: no store, or the browser refused it). */
+  save(o: SavedOutgoing): Promise<boolean>;
   remove(clientMsgId: string): Promise<void>;
 }
 
 /** Nothing kept (tests, browsers without IndexedDB, private windows that refuse it). */
-export const noStore: OutgoingStore = { load: async () => [], save: async () => {}, remove: async () => {} };
+export const noStore: OutgoingStore = { load: async () => [], save: async () => false, remove: async () => {} };
 
 /**
  * IndexedDB, because files (Blobs) can be kept there across reloads, unlike localStorage. One database per user,
@@ -44,7 +45,7 @@ export function indexedDbStore(userId: number, idb: IDBFactory | undefined = glo
   }));
   return {
     load: () => run('readonly', s => s.getAll() as IDBRequest<SavedOutgoing[]>).catch(() => []),
-    save: o => run('readwrite', s => s.put(o)).then(() => {}, () => {}),
+    save: o => run('readwrite', s => s.put(o)).then(() => true, () => false),
     remove: id => run('readwrite', s => s.delete(id)).then(() => {}, () => {}),
   };
 }

@@ -367,6 +367,9 @@ class MediaMessagesTest extends BrowserTest {
         composer(page).fill("Plans, as promised");
         composer(page).press("Enter");
         assertThat(page.locator(".msg.mine.uploading")).hasCount(1);
+        // Reload once the browser has stored the message and its file (IndexedDB): a write still running when the
+        // page goes is dropped, and the message with it (a CI run reloaded in that window once).
+        assertThat(page.locator(".msg.mine.uploading[data-saved='true']")).hasCount(1);
         page.reload();
         assertThat(page.getByRole(AriaRole.NAVIGATION)).isVisible();
 
