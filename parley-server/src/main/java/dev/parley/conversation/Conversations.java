@@ -80,7 +80,8 @@ public class Conversations {
     /** The user's membership, current or former; empty when they never were a member. */
     public Optional<Membership> membership(Tx tx, long conversationId, long userId) throws SQLException {
         // Only the membership's columns (not the summary's 25, nor its three sub-queries): every send reads this in
-        // the write transaction, on SQLite inside the single writer.
+        // the write transaction, on SQLite inside the single writer. The peer's column has a short name because the
+        // SQLite driver reads every column's name on each execution, and an unnamed one is named by its whole text.
         return tx.queryOne(MEMBERSHIP, rs -> new Membership(rs.getLong(1), rs.getString(2), rs.getLong(3), Tx.nullableLong(rs, 4),
                 rs.getLong(5), rs.getLong(6), rs.getLong(7), rs.getLong(8), Tx.nullableLong(rs, 9), rs.getString(10),
                 Tx.nullableLong(rs, 11), rs.getBoolean(12), rs.getLong(13), rs.getLong(14)), conversationId, userId);
@@ -89,7 +90,7 @@ public class Conversations {
     private static final String MEMBERSHIP = """
             SELECT c.id, c.kind, m.user_id,
                    CASE WHEN c.kind = 'direct' THEN (SELECT p.user_id FROM conversation_members p
-                        WHERE p.conversation_id = c.id AND p.user_id <> m.user_id) END,
+                        WHERE p.conversation_id = c.id AND p.user_id <> m.user_id) END AS peer,
                    m.read_seq, c.last_seq, m.delivered_seq, m.cleared_seq, m.left_seq, m.role, m.muted_until, c.all_muted,
                    c.member_count, c.member_seq
             FROM conversation_members m JOIN conversations c ON c.id = m.conversation_id

@@ -9,6 +9,7 @@ import dev.parley.platform.ErrorCode;
 import dev.parley.platform.ParleyException;
 import dev.parley.platform.TokenBucket;
 import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
 import io.netty.buffer.CompositeByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -200,8 +201,8 @@ final class WebSocketConnection extends ChannelInboundHandlerAdapter implements 
             close(CloseReason.SLOW_CONSUMER);
             return false;
         }
-        String text = push.json(gateway.json);
-        channel.writeAndFlush(new TextWebSocketFrame(ByteBufUtil.writeUtf8(channel.alloc(), text))).addListener(this);
+        // The push's bytes are shared by every connection it goes to; the frame encoder copies them behind the header.
+        channel.writeAndFlush(new TextWebSocketFrame(Unpooled.wrappedBuffer(push.utf8(gateway.json)))).addListener(this);
         return true;
     }
 

@@ -176,6 +176,9 @@ public final class SqliteDb implements Db, AutoCloseable {
         c.enforceForeignKeys(true);
         c.setBusyTimeout(10_000);
         c.setReadOnly(readOnly);
+        // No JDBC generated keys (Parley reads ids with RETURNING): with them on, the driver matches every update
+        // against a regex and, after each INSERT, compiles and runs "SELECT last_insert_rowid()" on the writer.
+        c.setGetGeneratedKeys(false);
         SQLiteDataSource ds = new SQLiteDataSource(c) {
             @Override
             public SQLiteConnection getConnection(String username, String password) throws SQLException {

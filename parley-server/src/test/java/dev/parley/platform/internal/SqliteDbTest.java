@@ -84,6 +84,22 @@ class SqliteDbTest {
         assertThat(size).isEqualTo(SqliteDb.PAGE_SIZE);
     }
 
+    @Test
+    void insertsRunNoHiddenQueryForGeneratedKeys() throws Exception {
+        // The driver's generated keys would run "SELECT last_insert_rowid()" after each INSERT; ids come from RETURNING.
+        try (Connection c = SqliteDb.dataSource("jdbc:sqlite:" + dir.resolve("test.db"), false).getConnection();
+                java.sql.PreparedStatement ps = c.prepareStatement("INSERT INTO items (name, n) VALUES ('k', 1) RETURNING id")) {
+            assertThat(c.unwrap(org.sqlite.SQLiteConnection.class).getConnectionConfig().isGetGeneratedKeys()).isFalse();
+            try (java.sql.ResultSet r = ps.executeQuery()) {
+                assertThat(r.next()).isTrue();
+                assertThat(r.getLong(1)).isPositive();
+            }
+            try (java.sql.ResultSet keys = ps.getGeneratedKeys()) {
+                assertThat(keys == null || !keys.next()).as("no generated keys were fetched").isTrue();
+            }
+        }
+    }
+
     private static String pragma(Statement s, String name) throws SQLException {
         try (java.sql.ResultSet r = s.executeQuery("PRAGMA " + name)) {
             r.next();
