@@ -161,6 +161,36 @@ class DirectChatScenarioTest extends OnBothDatabases {
     }
 
     @Test
+    void retriesSentAtOnceFromSeveralConnectionsAreStoredOnceAndAllGetTheAck() {
+        // On SQLite they usually meet in one batch of the writer: the losers collide with a row not yet committed,
+        // and must still find it once they are told.
+        Device a = users.newUserDevice("retry_e");
+        Device b = users.newUserDevice("retry_f");
+        users.befriend(a, b);
+        List<WsClient> connections = new java.util.ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            WsClient ws = WsClient.connect(server, a.accessToken());
+            ws.await("hello");
+            connections.add(ws);
+        }
+        for (int round = 0; round < 5; round++) {
+            String clientMsgId = "burst" + round;
+            for (WsClient ws : connections) {
+                ws.send(Map.of("type", "send", "id", clientMsgId, "to", b.user().id(), "clientMsgId", clientMsgId, "text", "once " + round));
+            }
+            List<JsonNode> replies = connections.stream()
+                    .map(ws -> ws.await(n -> clientMsgId.equals(n.path("id").asString()), "the reply to " + clientMsgId)).toList();
+            for (JsonNode r : replies) assertThat(r.get("type").asString()).as(r.toString()).isEqualTo("ack");
+            assertThat(replies.stream().map(r -> r.get("messageId").asLong()).distinct()).hasSize(1);
+            assertThat(replies.stream().filter(r -> !r.get("duplicate").asBoolean())).as("one original ack").hasSize(1);
+        }
+        JsonNode history = connections.get(0).request(Map.of("type", "history", "conversationId",
+                sendTo(connections.get(0), b, "burst0", "once 0").get("conversationId").asLong()));
+        assertThat(history.get("messages")).hasSize(5);
+        connections.forEach(WsClient::close);
+    }
+
+    @Test
     void aRetryOfAStoredMessageGetsItsAckEvenWhenANewSendWouldBeRefused() {
         Device a = users.newUserDevice("retry_c");
         Device b = users.newUserDevice("retry_d");

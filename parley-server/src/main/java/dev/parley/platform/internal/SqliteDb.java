@@ -322,7 +322,9 @@ public final class SqliteDb implements Db, AutoCloseable {
         } catch (Throwable e) {
             writerStatements.execute("ROLLBACK TO w");
             writerStatements.execute("RELEASE w");
-            task.result().completeExceptionally(e);
+            // A failure too is told after the commit: a write that collided with a unique key (a retried send) then
+            // finds the row it collided with from any connection, even one written earlier in this very batch.
+            completions.add(() -> task.result().completeExceptionally(e));
         }
     }
 
