@@ -22,7 +22,7 @@ final class DirectScenario {
      */
     record Step(int offeredRate, double seconds, long sent, long acked, long errors, long delivered, long lost,
                 long notLive, long duplicates, double deliveredPerSecond, double p50Ms, double p99Ms, double p999Ms, double maxMs,
-                double serverCpuMsPer1000, double generatorCpuMsPer1000) {}
+                double serverCpuMsPer1000, double generatorCpuMsPer1000, String closedByServer) {}
 
     private final int pairs;
     private final ServerProcess server;
@@ -36,6 +36,8 @@ final class DirectScenario {
     private final AtomicLong errors = new AtomicLong();
     private final AtomicLong delivered = new AtomicLong();
     private final AtomicLong duplicates = new AtomicLong();
+    /** Connections the server closed during the run, by close code (4429: a slow consumer), counted when they close. */
+    private final java.util.concurrent.ConcurrentSkipListMap<Integer, Integer> closes = new java.util.concurrent.ConcurrentSkipListMap<>();
     private final Recorder latency = new Recorder(3);
     private final AtomicLong lastDeliveryNanos = new AtomicLong();
     private Accounts accounts;
@@ -88,10 +90,23 @@ final class DirectScenario {
                         + ",\"clientMsgId\":\"setup\",\"text\":\"" + System.nanoTime() + "\"}");
             }
             if (!setup.await(60, TimeUnit.SECONDS)) throw new IllegalStateException("setup messages not acknowledged");
-            Thread.sleep(1000);
-            if (warmupSeconds > 0) step(Math.min(MAX_WARMUP_RATE, rates.get(0)), warmupSeconds);
-            for (int r = 0; r < repeat; r++) {
-                for (int rate : rates) steps.add(step(rate, seconds));
+            // Heartbeats, as real clients send them: a receiver sends nothing else, and a run longer than the
+            // server's idle timeout (75 s) had every receiver closed with 4408 (seen as "not live" messages).
+            var heartbeat = java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
+            heartbeat.scheduleAtFixedRate(() -> {
+                for (int i = 0; i < pairs; i++) {
+                    sendConns[i].send(PING);
+                    recvConns[i].send(PING);
+                }
+            }, HEARTBEAT_SECONDS, HEARTBEAT_SECONDS, TimeUnit.SECONDS);
+            try {
+                Thread.sleep(1000);
+                if (warmupSeconds > 0) step(Math.min(MAX_WARMUP_RATE, rates.get(0)), warmupSeconds);
+                for (int r = 0; r < repeat; r++) {
+                    for (int rate : rates) steps.add(step(rate, seconds));
+                }
+            } finally {
+                heartbeat.shutdownNow();
             }
         }
         return steps;
@@ -135,7 +150,7 @@ final class DirectScenario {
         return new Step(rate, sendSeconds, sent, ack, err, del, Math.max(0, ack - stored), Math.max(0, stored - del),
                 duplicates.get() - dup0, del / deliverySeconds, h.getValueAtPercentile(50) / 1e6, h.getValueAtPercentile(99) / 1e6,
                 h.getValueAtPercentile(99.9) / 1e6, h.getMaxValue() / 1e6,
-                del == 0 ? 0 : serverCpuMs / (del / 1000.0), del == 0 ? 0 : genCpuMs / (del / 1000.0));
+                del == 0 ? 0 : serverCpuMs / (del / 1000.0), del == 0 ? 0 : genCpuMs / (del / 1000.0), closesSoFar());
     }
 
     /** Messages in all pair conversations, from history (the truth), less the setup message of each. */
@@ -147,7 +162,32 @@ final class DirectScenario {
         return total;
     }
 
+    private static final String PING = "{\"type\":\"ping\"}";
+    /** The hello's default heartbeatInterval, which the web client follows. */
+    private static final int HEARTBEAT_SECONDS = 25;
+
+    /** "0", or each close code with its count since the start, e.g. "4429×12". */
+    private String closesSoFar() {
+        if (closes.isEmpty()) return "0";
+        StringBuilder b = new StringBuilder();
+        closes.forEach((code, n) -> b.append(b.isEmpty() ? "" : ", ").append(code).append('×').append(n));
+        return b.toString();
+    }
+
     private WsClients.Listener listener(CountDownLatch hellos) {
+        WsClients.Listener onText = onText(hellos);
+        return new WsClients.Listener() {
+            @Override
+            public void onText(WsClients.Conn c, String text) { onText.onText(c, text); }
+
+            @Override
+            public void onClose(WsClients.Conn c, int code) {
+                if (!c.dropped) closes.merge(code, 1, Integer::sum);
+            }
+        };
+    }
+
+    private WsClients.Listener onText(CountDownLatch hellos) {
         return (c, text) -> {
             long now = System.nanoTime();
             JsonNode n = Accounts.JSON.readTree(text);
