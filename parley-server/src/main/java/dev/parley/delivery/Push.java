@@ -1,7 +1,6 @@
 package dev.parley.delivery;
 
 import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import tools.jackson.core.io.JsonStringEncoder;
@@ -42,7 +41,7 @@ public final class Push {
 
     /**
      * The frame as UTF-8 JSON; shared, never to be modified. Written as {@code {"type":...,"id":...,} followed by
-     * the fields of data, serialized straight to bytes: going through a tree first (as this did until the sixth pass)
+     * the fields of data, serialized straight to bytes: going through a tree first (as this did until the seventh pass of issue 4)
      * allocated a map node per field and was an eighth of the server's allocations at 5,000 messages/s.
      */
     public byte[] utf8(JsonMapper mapper) {
@@ -82,7 +81,7 @@ public final class Push {
             System.arraycopy(fields, 1, out, n, fields.length - 1);
             n += fields.length - 1;
         }
-        return n == size ? out : Arrays.copyOf(out, n);
+        return out; // n == size: every byte counted above
     }
 
     private static final byte[] TYPE = "{\"type\":\"".getBytes(StandardCharsets.US_ASCII);

@@ -8,7 +8,6 @@ import dev.parley.platform.ApiError;
 import dev.parley.platform.ErrorCode;
 import dev.parley.platform.ParleyException;
 import dev.parley.platform.TokenBucket;
-import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.buffer.CompositeByteBuf;
 import io.netty.channel.Channel;
@@ -123,8 +122,8 @@ final class WebSocketConnection extends ChannelInboundHandlerAdapter implements 
     /** Sends one error frame (no id), then closes with {@code reason}. */
     void refuse(ParleyException e, CloseReason reason) {
         if (closed != 0) return;
-        String frame = new Push("error", null, ApiError.of(e)).json(gateway.json);
-        channel.writeAndFlush(new TextWebSocketFrame(ByteBufUtil.writeUtf8(channel.alloc(), frame)));
+        byte[] frame = new Push("error", null, ApiError.of(e)).utf8(gateway.json);
+        channel.writeAndFlush(new TextWebSocketFrame(Unpooled.wrappedBuffer(frame)));
         close(reason);
     }
 
