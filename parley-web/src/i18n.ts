@@ -1,5 +1,6 @@
 import { createContext, useContext } from 'react';
 import { MEDIA_EN, MEDIA_ZH_CN, MEDIA_ZH_TW } from './media/media-i18n';
+import { REGISTRATION_EN, REGISTRATION_ZH_CN, REGISTRATION_ZH_TW } from './ui/registration-i18n';
 
 export type Lang = 'en' | 'zh-CN' | 'zh-TW';
 export const LANGS: { code: Lang; label: string }[] = [
@@ -282,6 +283,7 @@ const en = {
   'error.invalid_mention': 'Only members of the group can be mentioned.',
   'error.group_not_found': 'This group does not exist any more.',
   ...MEDIA_EN,
+  ...REGISTRATION_EN,
 } as const;
 
 export type Key = keyof typeof en;
@@ -561,6 +563,7 @@ const zhCN: Dict = {
   'error.invalid_mention': '只能@群成员。',
   'error.group_not_found': '该群聊已不存在。',
   ...MEDIA_ZH_CN,
+  ...REGISTRATION_ZH_CN,
 };
 
 const zhTW: Dict = {
@@ -837,6 +840,7 @@ const zhTW: Dict = {
   'error.invalid_mention': '只能提及群組成員。',
   'error.group_not_found': '此群組已不存在。',
   ...MEDIA_ZH_TW,
+  ...REGISTRATION_ZH_TW,
 };
 
 export const DICTS: Record<Lang, Dict> = { en, 'zh-CN': zhCN, 'zh-TW': zhTW };

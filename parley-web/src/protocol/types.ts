@@ -55,6 +55,14 @@ export interface UserPage { items: UserSummary[]; next?: string | null }
 /** Any frame: a type plus fields. */
 export interface Frame { type: string; id?: string | number; [k: string]: unknown }
 
+/** How the server takes new accounts (GET /registration). */
+export type RegistrationMode = 'open' | 'invite' | 'closed';
+
+/** A registration token (invite) as its creator sees it; null maxUses or expiresAt: unlimited. */
+export interface RegistrationToken {
+  token: string; createdBy: number; createdAt: number; expiresAt?: number | null; maxUses?: number | null; uses: number; usable: boolean;
+}
+
 export class ApiError extends Error {
   constructor(readonly status: number, readonly code: string, message: string) { super(message); }
 }
