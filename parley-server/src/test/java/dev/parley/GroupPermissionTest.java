@@ -63,7 +63,10 @@ class GroupPermissionTest extends OnBothDatabases {
                 d -> api.delete(c.base() + "/members/" + c.owner().user().id() + "/mute", d.accessToken()),
                 d -> api.post(c.base() + "/invites", d.accessToken(), null),
                 d -> api.get(c.base() + "/invites", d.accessToken()),
-                d -> api.delete(c.base() + "/invites/" + code, d.accessToken()));
+                d -> api.delete(c.base() + "/invites/" + code, d.accessToken()),
+                d -> api.put(c.base() + "/bans/" + c.friendOfAll().user().id(), d.accessToken()),
+                d -> api.delete(c.base() + "/bans/" + c.friendOfAll().user().id(), d.accessToken()),
+                d -> api.get(c.base() + "/bans", d.accessToken()));
         long before = lastSeq(c);
         for (Function<Device, Api.Response> action : adminActions) {
             assertError(action.apply(c.member()), 403, "not_admin");
@@ -83,6 +86,7 @@ class GroupPermissionTest extends OnBothDatabases {
         }
         // Admins act on members, not on other admins or the owner.
         assertError(api.delete(c.base() + "/members/" + c.owner().user().id(), c.admin().accessToken()), 403, "not_owner");
+        assertError(api.put(c.base() + "/bans/" + c.owner().user().id(), c.admin().accessToken()), 403, "not_owner");
         assertError(api.put(c.base() + "/members/" + c.owner().user().id() + "/mute", c.admin().accessToken(), Map.of("minutes", 5)),
                 403, "not_owner");
         // Members' reads: strangers and former members are refused too.

@@ -79,6 +79,7 @@ class GroupMembership {
             List<Long> added = wanted.stream().filter(u -> !present.contains(u)).toList();
             if (!added.isEmpty()) {
                 access.requireFriends(tx, me, added);
+                GroupAccess.requireNotBanned(tx, groupId, added);
                 if (m.memberCount() + added.size() > access.maxMembers()) {
                     throw new ParleyException(ErrorCode.GROUP_FULL, "A group has at most " + access.maxMembers() + " members.");
                 }
