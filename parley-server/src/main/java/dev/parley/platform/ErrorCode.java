@@ -51,6 +51,7 @@ public enum ErrorCode {
     RECALL_WINDOW_PASSED(409, "The time to recall that message has passed."),
     INVALID_MENTION(400, "Only current members can be mentioned."),
     GROUP_NOT_FOUND(404, "No such group."),
+    USER_BANNED(409, "That user is banned from this group; lift the ban first."),
     // Media (issue 6, protocol.md §15)
     MEDIA_NOT_FOUND(404, "No such media."),
     MEDIA_TOO_LARGE(413, "The file is larger than the limit for its kind."),
