@@ -50,6 +50,8 @@ public final class ParleyServer {
         // SQLite search indexing runs when a test calls SearchIndexing.indexNow(), so that each search test knows
         // which path it checks (the unindexed tail, or FTS5); SearchIndexingTest runs the loop itself.
         props.put("parley.search.index-interval", "1h");
+        // Tests upload in parallel from few users; the open-upload limit is tested on servers of its own.
+        props.put("parley.media.max-open-uploads", 1000);
         if (backend == Backend.POSTGRESQL) {
             String db = createPostgresDatabase();
             props.put("parley.database.url", pgUrl(db));

@@ -1,6 +1,7 @@
 package dev.parley.media.internal;
 
 import dev.parley.media.MediaView;
+import dev.parley.platform.Dialect;
 import dev.parley.platform.Tx;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -75,6 +76,28 @@ public class MediaRecords {
 
     public int deleteRefs(Tx tx, long messageId) throws SQLException {
         return tx.update("DELETE FROM media_refs WHERE message_id = ?", messageId);
+    }
+
+    /** Advisory-lock namespace of a user's uploads (the first key of the two-key form; the user id is the second). */
+    private static final int UPLOADS_LOCK = 0x6d656469;
+
+    /**
+     * Serialises, per user, the transactions that check the quota and the open-upload count and then insert an upload
+     * ({@link MediaUploads#create}): without it two creates on PostgreSQL each read the usage before the other's row
+     * and both pass (60 parallel creates against room for 10 had 11 to 17 accepted). A transaction-scoped advisory
+     * lock (https://www.postgresql.org/docs/current/explicit-locking.html#ADVISORY-LOCKS), released at commit, holds
+     * across nodes and needs no row; under READ COMMITTED the reads after it see what the previous holder committed.
+     * SQLite needs nothing: its single writer runs these transactions one after another.
+     */
+    void lockUploadsOf(Tx tx, long userId) throws SQLException {
+        if (tx.dialect() == Dialect.POSTGRESQL) {
+            tx.query("SELECT pg_advisory_xact_lock(?, ?)", rs -> 1, UPLOADS_LOCK, (int) userId);
+        }
+    }
+
+    /** The user's unfinished uploads that have not expired (an expired one no longer counts, swept or not). */
+    long openUploads(Tx tx, long userId, long now) throws SQLException {
+        return tx.queryLong("SELECT COUNT(*) FROM media_uploads WHERE user_id = ? AND expires_at > ?", userId, now);
     }
 
     /** Bytes the user's finished uploads hold (each distinct content once) plus what their open uploads reserve. */
