@@ -40,17 +40,23 @@ public class MediaRecords {
                 rs.getString(14), rs.getString(15), Tx.nullableLong(rs, 16), rs.getLong(17));
     }
 
-    void insertMedia(Tx tx, MediaRow m, String uploadId) throws SQLException {
-        tx.update("INSERT INTO media (" + MEDIA_COLUMNS + ", upload_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    void insertMedia(Tx tx, MediaRow m, String uploadId, long uploadSize) throws SQLException {
+        tx.update("INSERT INTO media (" + MEDIA_COLUMNS + ", upload_id, upload_size) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 m.id(), m.uploaderId(), m.kind(), m.name(), m.size(), m.contentType(), m.sha256(), m.width(), m.height(),
                 m.durationMs(), m.waveform(), m.thumbnailSha256(), m.thumbnailSize(), m.thumbnailType(), m.posterSha256(),
-                m.posterSize(), m.createdAt(), uploadId);
+                m.posterSize(), m.createdAt(), uploadId, uploadSize);
     }
 
+    /** A finished upload: the media it became and the bytes it received (its final offset). */
+    record FinishedUpload(MediaRow media, long received) {}
+
     /** The media an upload of this user's became (for a client that lost the answer to its last PATCH). */
-    Optional<MediaRow> fromUpload(Tx tx, long userId, String uploadId) throws SQLException {
-        return tx.queryOne("SELECT " + MEDIA_COLUMNS + " FROM media WHERE upload_id = ? AND uploader_id = ?", MediaRecords::mediaRow,
-                uploadId, userId);
+    Optional<FinishedUpload> fromUpload(Tx tx, long userId, String uploadId) throws SQLException {
+        return tx.queryOne("SELECT " + MEDIA_COLUMNS + ", upload_size FROM media WHERE upload_id = ? AND uploader_id = ?", rs -> {
+            MediaRow m = mediaRow(rs);
+            Long received = Tx.nullableLong(rs, 18);
+            return new FinishedUpload(m, received == null ? m.size() : received);
+        }, uploadId, userId);
     }
 
     public Optional<MediaRow> media(Tx tx, String id) throws SQLException {

@@ -143,7 +143,11 @@ class MediaUploads {
     UploadView status(Caller caller, String id) {
         if (id != null && id.matches("[A-Za-z0-9_-]{22}")) {
             var done = db.read(tx -> records.fromUpload(tx, caller.userId(), id));
-            if (done.isPresent()) return new UploadView(id, done.get().size(), done.get().size(), null, done.get().view());
+            if (done.isPresent()) {
+                // The offset and size of the bytes received, as the last PATCH answered, not the stored size.
+                long received = done.get().received();
+                return new UploadView(id, received, received, null, done.get().media().view());
+            }
         }
         MediaRecords.UploadRow u = own(caller, id);
         return new UploadView(id, offset(id), u.size(), u.expiresAt(), null);

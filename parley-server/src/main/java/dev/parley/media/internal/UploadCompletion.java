@@ -199,7 +199,7 @@ class UploadCompletion {
                 if (posterSha != null) store.put(posterSha, p.poster());
                 store.put(p.sha256(), p.stored());
                 db.write(tx -> {
-                    records.insertMedia(tx, row, u.id());
+                    records.insertMedia(tx, row, u.id(), u.size());
                     records.deleteUpload(tx, u.id());
                     return null;
                 });
