@@ -60,6 +60,7 @@ public enum ErrorCode {
     QUOTA_EXCEEDED(413, "Your storage quota is used up."),
     UPLOAD_INCOMPLETE(409, "The upload is not complete."),
     UPLOAD_OFFSET_MISMATCH(409, "Upload-Offset does not match the bytes received."),
+    TOO_MANY_OPEN_UPLOADS(409, "You have as many unfinished uploads as you may; finish or cancel one first."),
     IMAGE_TOO_MANY_PIXELS(422, "The image has more pixels than allowed."),
     INVALID_FILE_NAME(400, "File names may not contain path separators or control characters."),
     INTERNAL(500, "Internal error.");

@@ -57,6 +57,8 @@ public final class ParleyServer {
             props.put("parley.password-hashing.max-queued", 100_000);
             props.put("parley.password-hashing.max-wait", "60s");
         }
+        // Tests upload in parallel from few users; the open-upload limit is tested on servers of its own.
+        props.put("parley.media.max-open-uploads", 1000);
         if (backend == Backend.POSTGRESQL) {
             String db = createPostgresDatabase();
             props.put("parley.database.url", pgUrl(db));

@@ -7,6 +7,7 @@ import dev.parley.platform.Db;
 import dev.parley.platform.ErrorCode;
 import dev.parley.platform.ParleyException;
 import dev.parley.platform.ParleyProperties;
+import dev.parley.platform.PrivateFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -117,6 +118,11 @@ class MediaUploads {
         var row = new MediaRecords.UploadRow(id, caller.userId(), kind, name, r.size(), claimed, r.durationMs(), waveform, now,
                 now + media.uploadExpiry().toMillis());
         db.write(tx -> {
+            records.lockUploadsOf(tx, caller.userId());
+            if (records.openUploads(tx, caller.userId(), now) >= media.maxOpenUploads()) {
+                throw new ParleyException(ErrorCode.TOO_MANY_OPEN_UPLOADS, "You have " + media.maxOpenUploads()
+                        + " unfinished uploads; finish or cancel one first (or let it expire).");
+            }
             if (records.usage(tx, caller.userId()) + r.size() > media.quotaPerUser().toBytes()) {
                 throw new ParleyException(ErrorCode.QUOTA_EXCEEDED,
                         "This upload would take you past your storage quota of " + media.quotaPerUser().toBytes() + " bytes.");
@@ -125,7 +131,7 @@ class MediaUploads {
             return null;
         });
         try {
-            Files.createFile(part(id));
+            PrivateFiles.createFile(part(id));
         } catch (IOException e) {
             db.write(tx -> records.deleteUpload(tx, id));
             throw new UncheckedIOException(e);
@@ -137,7 +143,11 @@ class MediaUploads {
     UploadView status(Caller caller, String id) {
         if (id != null && id.matches("[A-Za-z0-9_-]{22}")) {
             var done = db.read(tx -> records.fromUpload(tx, caller.userId(), id));
-            if (done.isPresent()) return new UploadView(id, done.get().size(), done.get().size(), null, done.get().view());
+            if (done.isPresent()) {
+                // The offset and size of the bytes received, as the last PATCH answered, not the stored size.
+                long received = done.get().received();
+                return new UploadView(id, received, received, null, done.get().media().view());
+            }
         }
         MediaRecords.UploadRow u = own(caller, id);
         return new UploadView(id, offset(id), u.size(), u.expiresAt(), null);
