@@ -603,7 +603,10 @@ class BadInputTest extends OnBothDatabases {
         assertThat(reply.get("type").asString()).as(reply.toString()).isEqualTo("error");
         assertThat(reply.get("code").asString()).as(reply.toString()).isEqualTo(code);
         assertThat(reply.get("message").asString()).isNotBlank();
-        assertThat(reply.propertyNames()).as(reply.toString()).isSubsetOf("type", "id", "code", "message");
+        assertThat(reply.propertyNames()).as(reply.toString()).isSubsetOf("type", "id", "code", "message", "retryAfter");
+        // Only a rate-limit refusal says when to try again, in whole seconds.
+        assertThat(reply.has("retryAfter")).as(reply.toString()).isEqualTo(code.equals("rate_limited"));
+        if (reply.has("retryAfter")) assertThat(reply.get("retryAfter").asLong()).as(reply.toString()).isPositive();
         if (id != null) assertThat(WsClient.text(reply, "id")).isEqualTo(id);
         assertNoInternals(reply.toString());
     }

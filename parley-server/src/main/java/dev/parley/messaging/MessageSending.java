@@ -10,6 +10,7 @@ import dev.parley.platform.Db;
 import dev.parley.platform.ErrorCode;
 import dev.parley.platform.Fields;
 import dev.parley.platform.ParleyException;
+import dev.parley.platform.RateLimits;
 import dev.parley.platform.ParleyProperties;
 import dev.parley.platform.Tx;
 import dev.parley.platform.UniqueViolation;
@@ -48,6 +49,7 @@ public class MessageSending {
     }
 
     private final Db db;
+    private final RateLimits rateLimits;
     private final EntryWriter writer;
     private final DirectSendBatches batches;
     private final EntryViews views;
@@ -59,7 +61,8 @@ public class MessageSending {
     private final int maxTextChars;
 
     public MessageSending(Db db, EntryWriter writer, DirectSendBatches batches, EntryViews views, Conversations conversations, Relationships relationships,
-                          MediaAttachments media, JsonMapper json, Clock clock, ParleyProperties props) {
+                          MediaAttachments media, JsonMapper json, Clock clock, ParleyProperties props, RateLimits rateLimits) {
+        this.rateLimits = rateLimits;
         this.db = db;
         this.writer = writer;
         this.batches = batches;
@@ -73,6 +76,7 @@ public class MessageSending {
     }
 
     public SendAck send(Caller caller, SendRequest r, Connection origin) {
+        rateLimits.check(RateLimits.Action.SENDS, caller.userId());
         String clientMsgId = clientMsgId(r.clientMsgId());
         List<String> attachments = r.attachments() == null ? List.of() : r.attachments();
         if (attachments.size() > MAX_ATTACHMENTS) throw ParleyException.invalid("At most " + MAX_ATTACHMENTS + " attachments.");

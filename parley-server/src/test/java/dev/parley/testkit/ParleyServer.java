@@ -50,6 +50,14 @@ public final class ParleyServer {
         // SQLite search indexing runs when a test calls SearchIndexing.indexNow(), so that each search test knows
         // which path it checks (the unindexed tail, or FTS5); SearchIndexingTest runs the loop itself.
         props.put("parley.search.index-interval", "1h");
+        // Rate limits are per user; tests send and create as fast as they can, one user often on several
+        // connections. Generous here; the rate-limit tests tighten them on servers of their own.
+        props.put("parley.limits.frames-per-second", 1000);
+        props.put("parley.limits.frame-burst", 2000);
+        for (String action : new String[] {"sends", "friend-requests", "group-creations", "group-joins", "invite-creations", "uploads", "searches"}) {
+            props.put("parley.rate-limits." + action + ".per-second", 100_000);
+            props.put("parley.rate-limits." + action + ".burst", 100_000);
+        }
         if (backend == Backend.POSTGRESQL) {
             String db = createPostgresDatabase();
             props.put("parley.database.url", pgUrl(db));

@@ -8,6 +8,7 @@ import dev.parley.messaging.EntryWriter;
 import dev.parley.platform.Db;
 import dev.parley.platform.ErrorCode;
 import dev.parley.platform.ParleyException;
+import dev.parley.platform.RateLimits;
 import dev.parley.platform.Tx;
 import java.security.SecureRandom;
 import java.sql.ResultSet;
@@ -38,12 +39,14 @@ class GroupInvites {
 
     private final SecureRandom random = new SecureRandom();
     private final Db db;
+    private final RateLimits rateLimits;
     private final EntryWriter entries;
     private final Conversations conversations;
     private final GroupAccess access;
     private final Clock clock;
 
-    GroupInvites(Db db, EntryWriter entries, Conversations conversations, GroupAccess access, Clock clock) {
+    GroupInvites(Db db, EntryWriter entries, Conversations conversations, GroupAccess access, Clock clock, RateLimits rateLimits) {
+        this.rateLimits = rateLimits;
         this.db = db;
         this.entries = entries;
         this.conversations = conversations;
@@ -52,6 +55,7 @@ class GroupInvites {
     }
 
     InviteView create(Caller caller, long groupId, Integer expiresInHours) {
+        rateLimits.check(RateLimits.Action.INVITE_CREATIONS, caller.userId());
         if (expiresInHours != null && (expiresInHours < 1 || expiresInHours > MAX_HOURS)) {
             throw ParleyException.invalid("Field 'expiresInHours' must be 1 to " + MAX_HOURS + ".");
         }
@@ -102,6 +106,7 @@ class GroupInvites {
     /** Joins the link's group: a current member gets the group as it is; anyone else becomes a member ({@code member_joined}). */
     GroupView join(Caller caller, String code) {
         long me = caller.userId();
+        rateLimits.check(RateLimits.Action.GROUP_JOINS, me);
         Long groupId = db.read(tx -> live(tx, code));
         return entries.write(null, (tx, out) -> {
             conversations.lock(tx, groupId);

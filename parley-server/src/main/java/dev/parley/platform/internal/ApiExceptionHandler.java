@@ -7,6 +7,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.core.annotation.Order;
 import org.springframework.core.codec.DecodingException;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.MediaType;
@@ -48,6 +49,8 @@ class ApiExceptionHandler implements WebExceptionHandler {
         var response = exchange.getResponse();
         response.setStatusCode(a.status);
         response.getHeaders().setContentType(MediaType.APPLICATION_JSON);
+        // RFC 9110 §10.2.3: the same seconds as the body's retryAfter.
+        if (a.error.retryAfter() != null) response.getHeaders().set(HttpHeaders.RETRY_AFTER, Long.toString(a.error.retryAfter()));
         return response.writeWith(Mono.just(response.bufferFactory().wrap(body)));
     }
 
