@@ -14,6 +14,7 @@ import dev.parley.platform.RateLimits;
 import dev.parley.platform.ParleyProperties;
 import dev.parley.platform.Tx;
 import dev.parley.platform.UniqueViolation;
+import dev.parley.platform.VisibleText;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -161,17 +162,17 @@ public class MessageSending {
         return id;
     }
 
-    /** Message text: required, not blank, at most max-text-chars code points. */
+    /** Message text: required, showing something (not only blank or invisible characters), at most max-text-chars code points. */
     String messageText(String raw) {
         String text = Fields.required("text", raw);
-        if (text.isBlank()) throw new ParleyException(ErrorCode.EMPTY_MESSAGE);
+        if (!VisibleText.showsSomething(text)) throw new ParleyException(ErrorCode.EMPTY_MESSAGE);
         return limit(text);
     }
 
     private String caption(String raw) {
         if (raw == null) return null;
         String text = Fields.checkText("text", raw);
-        return text.isBlank() ? null : limit(text);
+        return VisibleText.showsSomething(text) ? limit(text) : null;
     }
 
     private String limit(String text) {
