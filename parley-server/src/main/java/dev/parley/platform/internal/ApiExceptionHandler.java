@@ -67,8 +67,9 @@ class ApiExceptionHandler implements WebExceptionHandler {
                 return error(ErrorCode.BAD_JSON, ErrorCode.BAD_JSON.defaultMessage());
             }
             if (root instanceof DatabindException d) {
-                String path = d.getPath().stream().map(r -> r.getPropertyName() != null ? r.getPropertyName() : "[" + r.getIndex() + "]")
-                        .reduce((x, y) -> x + "." + y).orElse("body");
+                // memberIds[0], media.kind: the field as the client wrote it.
+                String path = d.getPath().stream().map(r -> r.getPropertyName() != null ? "." + r.getPropertyName() : "[" + r.getIndex() + "]")
+                        .reduce((x, y) -> x + y).map(p -> p.startsWith(".") ? p.substring(1) : p).orElse("body");
                 return error(ErrorCode.INVALID_FIELD, "Field '" + path + "' has the wrong type.");
             }
             if (root instanceof JacksonException) return error(ErrorCode.BAD_JSON, ErrorCode.BAD_JSON.defaultMessage());
