@@ -66,6 +66,10 @@ class ApiExceptionHandler implements WebExceptionHandler {
             if (root instanceof StreamReadException) {
                 return error(ErrorCode.BAD_JSON, ErrorCode.BAD_JSON.defaultMessage());
             }
+            if (root instanceof DatabindException d && d.getPath().isEmpty()) {
+                // [] or 42 where an object is expected: as for a frame that is not one JSON object.
+                return error(ErrorCode.BAD_JSON, "The request body must be one JSON object.");
+            }
             if (root instanceof DatabindException d) {
                 // memberIds[0], media.kind: the field as the client wrote it.
                 String path = d.getPath().stream().map(r -> r.getPropertyName() != null ? "." + r.getPropertyName() : "[" + r.getIndex() + "]")
