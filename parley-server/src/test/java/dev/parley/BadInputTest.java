@@ -482,7 +482,8 @@ class BadInputTest extends OnBothDatabases {
         assertCleanError(api.postRaw("/api/v1/friends/requests", t, "{\"userId\":{\"id\":1}}", json), 400, "invalid_field");
         assertCleanError(api.postRaw("/api/v1/friends/requests", t, "{\"userId\":[1,2]}", json), 400, "invalid_field");
         assertCleanError(api.postRaw("/api/v1/accounts", null, "{\"username\":[\"a\"],\"password\":\"x\"}", json), 400, "invalid_field");
-        assertCleanError(api.postRaw("/api/v1/accounts", null, "[1,2,3]", json), 400, "invalid_field");
+        // A body that is not one JSON object is bad_json, as a frame that is not one is.
+        assertCleanError(api.postRaw("/api/v1/accounts", null, "[1,2,3]", json), 400, "bad_json");
         assertCleanError(api.postRaw("/api/v1/conversations/1/read", t, "{\"seq\":\"abc\"}", json), 400, "invalid_field");
         assertCleanError(api.get("/api/v1/conversations/abc/messages", t), 400, "invalid_field");
         assertCleanError(api.get("/api/v1/conversations/1/messages?limit=abc", t), 400, "invalid_field");
