@@ -110,9 +110,6 @@ class RateLimitTest {
         Device a = users.newUserDevice("rl_frames");
         List<WsClient> sockets = new ArrayList<>();
         for (int i = 0; i < 10; i++) sockets.add(connect(a));
-        JsonNode hello = sockets.get(0).received("hello").get(0);
-        assertThat(hello.get("framesPerSecond").asDouble()).as(hello.toString()).isEqualTo(0.1);
-        assertThat(hello.get("frameBurst").asInt()).as(hello.toString()).isEqualTo(FRAME_BURST);
 
         // 10 frames on each of the 10 sockets: 100 frames, five times the user's burst.
         for (int round = 0; round < 10; round++) {
@@ -149,6 +146,13 @@ class RateLimitTest {
             else assertThat(r.body().get("code").asString()).as(r.raw()).isEqualTo("rate_limited");
         }
         assertThat(pongs + pollPongs).as("all of the user's frames").isLessThanOrEqualTo(FRAME_BURST + 1);
+
+        // Every socket was told the budget it shares.
+        for (WsClient ws : sockets) {
+            JsonNode hello = ws.received("hello").get(0);
+            assertThat(hello.path("framesPerSecond").asDouble()).as(hello.toString()).isEqualTo(0.1);
+            assertThat(hello.path("frameBurst").asInt()).as(hello.toString()).isEqualTo(FRAME_BURST);
+        }
 
         // Someone else's budget is their own.
         WsClient other = connect(users.newUserDevice("rl_frames_other"));
