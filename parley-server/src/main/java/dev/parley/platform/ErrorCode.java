@@ -33,6 +33,7 @@ public enum ErrorCode {
     ALREADY_FRIENDS(409, "You are already friends."),
     REQUEST_EXISTS(409, "A friend request between you is already pending."),
     CANNOT_BEFRIEND_SELF(400, "You cannot befriend yourself."),
+    REQUEST_COOLDOWN(429, "This user declined your last request; you cannot ask again yet."),
     NOT_FRIENDS(403, "You can only message your friends."),
     RATE_LIMITED(429, "Too many requests; slow down."),
     SERVER_FULL(503, "The server holds as many connections as it may."),

@@ -7,7 +7,7 @@ import dev.parley.delivery.Push;
 import dev.parley.platform.ErrorCode;
 import dev.parley.platform.ParleyException;
 import dev.parley.platform.ParleyProperties;
-import dev.parley.platform.TokenBucket;
+import dev.parley.platform.RateLimits;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.security.SecurityRequirement;
 import io.swagger.v3.oas.annotations.tags.Tag;
@@ -52,8 +52,10 @@ class LongPollGateway {
     private final JsonMapper json;
     private final Clock clock;
     private final ParleyProperties props;
+    private final RateLimits rateLimits;
 
-    LongPollGateway(Delivery delivery, FrameHandling frames, JsonMapper json, Clock clock, ParleyProperties props) {
+    LongPollGateway(Delivery delivery, FrameHandling frames, JsonMapper json, Clock clock, ParleyProperties props, RateLimits rateLimits) {
+        this.rateLimits = rateLimits;
         this.delivery = delivery;
         this.frames = frames;
         this.json = json;
@@ -69,12 +71,12 @@ class LongPollGateway {
         random.nextBytes(b);
         String id = Base64.getUrlEncoder().withoutPadding().encodeToString(b);
         var limits = props.limits();
-        LongPollConnection c = new LongPollConnection(id, caller, json, props.longpoll().maxQueuedEvents(),
-                new TokenBucket(limits.framesPerSecond(), limits.frameBurst()), clock.millis());
+        LongPollConnection c = new LongPollConnection(id, caller, json, props.longpoll().maxQueuedEvents(), clock.millis());
         sessions.put(id, c);
         delivery.register(c);
         c.send(new Push("hello", new Hello(caller.userId(), caller.sessionId(), clock.millis(),
-                props.longpoll().maxWait().toSeconds(), props.longpoll().sessionExpiry().toSeconds(), limits.maxFrameBytes())));
+                props.longpoll().maxWait().toSeconds(), props.longpoll().sessionExpiry().toSeconds(), limits.maxFrameBytes(),
+                rateLimits.framesPerSecond(), rateLimits.frameBurst())));
         return new Opened(id, props.longpoll().maxWait().toSeconds(), props.longpoll().sessionExpiry().toSeconds());
     }
 
@@ -96,7 +98,7 @@ class LongPollGateway {
     @Operation(summary = "Send one client frame (as on the WebSocket); the answer is the reply frame")
     String frame(Caller caller, @PathVariable String pollId, @RequestBody(required = false) String body) {
         LongPollConnection c = owned(caller, pollId);
-        return frames.handle(caller, c, c.rate, body == null ? "" : body).json(json);
+        return frames.handle(caller, c, body == null ? "" : body).json(json);
     }
 
     @DeleteMapping("/{pollId}")

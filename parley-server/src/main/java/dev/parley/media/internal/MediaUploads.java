@@ -6,6 +6,7 @@ import dev.parley.platform.Blocking;
 import dev.parley.platform.Db;
 import dev.parley.platform.ErrorCode;
 import dev.parley.platform.ParleyException;
+import dev.parley.platform.RateLimits;
 import dev.parley.platform.ParleyProperties;
 import dev.parley.platform.PrivateFiles;
 import java.io.IOException;
@@ -59,6 +60,7 @@ class MediaUploads {
 
     private final Db db;
     private final MediaRecords records;
+    private final RateLimits rateLimits;
     private final UploadCompletion completion;
     private final MediaProperties media;
     private final Blocking blocking;
@@ -75,7 +77,8 @@ class MediaUploads {
     }
 
     MediaUploads(Db db, MediaRecords records, UploadCompletion completion, MediaProperties media, ParleyProperties props,
-                 Blocking blocking, Clock clock) throws IOException {
+                 Blocking blocking, Clock clock, RateLimits rateLimits) throws IOException {
+        this.rateLimits = rateLimits;
         this.db = db;
         this.records = records;
         this.completion = completion;
@@ -91,6 +94,7 @@ class MediaUploads {
     record UploadView(String uploadId, long offset, long size, Long expiresAt, MediaView media) {}
 
     UploadView create(Caller caller, CreateRequest r) {
+        rateLimits.check(RateLimits.Action.UPLOADS, caller.userId());
         MediaKind kind = MediaKind.parse(r.kind());
         if (r.size() == null) throw ParleyException.invalid("Field 'size' is required.");
         if (r.size() < 1) throw ParleyException.invalid("Field 'size' must be at least 1.");
