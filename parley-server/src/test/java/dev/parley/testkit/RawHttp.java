@@ -30,7 +30,7 @@ public final class RawHttp {
         }
 
         /** As an {@link Api.Response}, for the usual assertions. */
-        public Api.Response api() { return new Api.Response(status, body, raw); }
+        public Api.Response api() { return new Api.Response(status, body, raw, java.net.http.HttpHeaders.of(headers, (a, b) -> true)); }
     }
 
     private final int port;
