@@ -107,7 +107,7 @@ class WebSocketGateway extends ChannelInboundHandlerAdapter {
             held.add(msg);
             return;
         }
-        if (msg instanceof HttpRequest req && isWebSocketPath(req.uri())) {
+        if (msg instanceof HttpRequest req && req.decoderResult().isSuccess() && isWebSocketPath(req.uri())) {
             ChannelOperations<?, ?> previous = ChannelOperations.get(ctx.channel());
             if (previous == null) {
                 upgrade(ctx, req);
