@@ -8,6 +8,8 @@ import dev.parley.platform.ApiError;
 import dev.parley.platform.ErrorCode;
 import dev.parley.platform.ParleyException;
 import dev.parley.platform.TokenBucket;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.buffer.CompositeByteBuf;
 import io.netty.channel.Channel;
@@ -234,7 +236,7 @@ final class WebSocketConnection extends ChannelInboundHandlerAdapter implements 
         switch (frame) {
             case TextWebSocketFrame t -> {
                 if (t.isFinalFragment()) {
-                    enqueue(t.content().toString(StandardCharsets.UTF_8));
+                    enqueueText(t.content());
                 } else {
                     startFragments(ctx, TEXT, t);
                 }
@@ -289,8 +291,32 @@ final class WebSocketConnection extends ChannelInboundHandlerAdapter implements 
         }
         if (fragments != null) fragments.addComponent(true, c.content().retain());
         if (!c.isFinalFragment()) return;
-        String text = fragmentKind == TEXT ? fragments.toString(StandardCharsets.UTF_8) : BINARY;
-        dropFragments();
+        if (fragmentKind == TEXT) {
+            CompositeByteBuf whole = fragments;
+            fragments = null; // released here, not by dropFragments
+            try {
+                dropFragments();
+                enqueueText(whole);
+            } finally {
+                whole.release();
+            }
+        } else {
+            dropFragments();
+            enqueue(BINARY);
+        }
+    }
+
+    /**
+     * A whole text message, which must be UTF-8 (RFC 6455 §8.1): otherwise the connection fails with 1007. The
+     * decoder replaces bad bytes with U+FFFD, so only a message containing one (rare: it may also be a real U+FFFD)
+     * is checked byte by byte; the usual message costs one vectorised search of its decoded text.
+     */
+    private void enqueueText(ByteBuf bytes) {
+        String text = bytes.toString(StandardCharsets.UTF_8);
+        if (text.indexOf('\uFFFD') >= 0 && !ByteBufUtil.isText(bytes, StandardCharsets.UTF_8)) {
+            close(CloseReason.INVALID_UTF8);
+            return;
+        }
         enqueue(text);
     }
 

@@ -37,6 +37,7 @@ import io.netty.util.ReferenceCountUtil;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.ArrayDeque;
+import java.util.Base64;
 import java.util.List;
 import org.slf4j.Logger;
 import reactor.netty.channel.ChannelOperations;
@@ -201,6 +202,10 @@ class WebSocketGateway extends ChannelInboundHandlerAdapter {
             ch.writeAndFlush(r).addListener(ChannelFutureListener.CLOSE);
             return;
         }
+        if (!isNonce(req.headers().getAll(HttpHeaderNames.SEC_WEBSOCKET_KEY))) {
+            refuseHttp(ch, HttpResponseStatus.BAD_REQUEST, "bad_request", "Sec-WebSocket-Key must be one base64-encoded 16-byte value.");
+            return;
+        }
         String token = token(req);
         WebSocketConnection conn = new WebSocketConnection(this, ch);
         p.replace(this, CONNECTION_HANDLER, conn);
@@ -219,6 +224,21 @@ class WebSocketGateway extends ChannelInboundHandlerAdapter {
             });
         } catch (WebSocketHandshakeException e) { // a header RFC 6455 §4.2.1 requires is missing or wrong
             refuseHttp(ch, HttpResponseStatus.BAD_REQUEST, "bad_request", "Not a valid WebSocket upgrade request.");
+        }
+    }
+
+    /**
+     * RFC 6455 §4.1 and §4.2.1: the key is one header whose value is a randomly selected 16-byte nonce, base64
+     * encoded (24 characters, ending in {@code ==}); anything else is not a WebSocket handshake.
+     */
+    static boolean isNonce(List<String> keys) {
+        if (keys.size() != 1) return false;
+        String key = keys.get(0).trim();
+        if (key.length() != 24 || !key.endsWith("==")) return false;
+        try {
+            return Base64.getDecoder().decode(key).length == 16;
+        } catch (IllegalArgumentException e) {
+            return false;
         }
     }
 
