@@ -13,6 +13,8 @@ public enum CloseReason {
     UNAUTHORIZED(4401, "token invalid, expired or revoked"),
     SESSION_REVOKED(4403, "device session revoked"),
     IDLE_TIMEOUT(4408, "idle timeout"),
+    /** The user or the device session already holds as many connections as it may. */
+    TOO_MANY_CONNECTIONS(4409, "too many connections"),
     SLOW_CONSUMER(4429, "too many undelivered frames"),
     SERVER_FULL(4503, "server full");
 

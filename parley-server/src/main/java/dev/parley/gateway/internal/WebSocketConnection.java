@@ -15,6 +15,7 @@ import io.netty.buffer.CompositeByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.HttpContent;
@@ -43,8 +44,9 @@ import org.slf4j.LoggerFactory;
  * <p>Inbound: text frames (fragmented ones added up to the hard limit) are handled one at a time, in order, on a
  * virtual thread by {@link FrameHandling}; while one is being handled the channel stops reading, so further frames
  * wait in the socket rather than in memory here. Outbound: frames go straight to the channel; past
- * {@link #MAX_QUEUED} frames not yet written to the socket the client is too slow and is closed (4429): it
- * reconnects and syncs, which is cheaper than buffering without bound.
+ * {@link #MAX_QUEUED} frames or {@code parley.connections.max-queued-bytes} bytes not yet written to the socket
+ * the client is too slow and is closed (4429): it reconnects and syncs, which is cheaper than buffering without
+ * bound.
  */
 final class WebSocketConnection extends ChannelInboundHandlerAdapter implements Connection, ChannelFutureListener {
     private static final Logger log = LoggerFactory.getLogger(WebSocketConnection.class);
@@ -197,7 +199,7 @@ final class WebSocketConnection extends ChannelInboundHandlerAdapter implements 
 
     private boolean write(Push push) {
         if (closed != 0) return false;
-        if (QUEUED.incrementAndGet(this) > MAX_QUEUED) {
+        if (QUEUED.incrementAndGet(this) > MAX_QUEUED || unsentBytes() > gateway.maxQueuedBytes) {
             QUEUED.decrementAndGet(this);
             close(CloseReason.SLOW_CONSUMER);
             return false;
@@ -205,6 +207,16 @@ final class WebSocketConnection extends ChannelInboundHandlerAdapter implements 
         // The push's bytes are shared by every connection it goes to; the frame encoder copies them behind the header.
         channel.writeAndFlush(new TextWebSocketFrame(Unpooled.wrappedBuffer(push.utf8(gateway.json)))).addListener(this);
         return true;
+    }
+
+    /**
+     * Bytes written to the channel and not yet to the socket: Netty counts them as writes are queued (from any
+     * thread) and sent, so this is two field reads. Frames have any size up to the limit, so a count alone does
+     * not bound the memory a client that stops reading can make the server hold.
+     */
+    private long unsentBytes() {
+        ChannelOutboundBuffer out = channel.unsafe().outboundBuffer();
+        return out == null ? 0 : out.totalPendingWriteBytes();
     }
 
     /** A frame from {@link #send} reached the socket (or failed with the channel). */

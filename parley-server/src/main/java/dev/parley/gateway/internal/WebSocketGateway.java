@@ -74,9 +74,11 @@ class WebSocketGateway extends ChannelInboundHandlerAdapter {
     private final WebSocketServerHandshakerFactory handshakers;
     /** Messages (a fragmented one added up) over this close the connection with 1009. */
     final int hardFrameLimit;
+    /** Bytes written and not yet sent past which a connection is closed as too slow (4429). */
+    final long maxQueuedBytes;
 
     WebSocketGateway(AccessTokens tokens, Delivery delivery, FrameHandling frames, ConnectionRegistry registry,
-                     Blocking blocking, JsonMapper json, Clock clock, ParleyProperties props) {
+                     Blocking blocking, JsonMapper json, Clock clock, ParleyProperties props, ConnectionSettings settings) {
         this.tokens = tokens;
         this.delivery = delivery;
         this.frames = frames;
@@ -85,6 +87,7 @@ class WebSocketGateway extends ChannelInboundHandlerAdapter {
         this.json = json;
         this.clock = clock;
         this.props = props;
+        this.maxQueuedBytes = settings.maxQueuedBytes().toBytes();
         this.hardFrameLimit = Math.max(GatewaySetup.HARD_FRAME_LIMIT, props.limits().maxFrameBytes());
         // No extensions (permessage-deflate is not offered: it would cost a compressor per connection), masked
         // frames only (RFC 6455 §5.1), and Netty closes the connection itself on a protocol violation: 1009 for a
@@ -259,9 +262,16 @@ class WebSocketGateway extends ChannelInboundHandlerAdapter {
             conn.close(CloseReason.GOING_AWAY);
             return;
         }
-        if (!registry.tryReserve()) {
-            conn.refuse(new ParleyException(ErrorCode.SERVER_FULL), CloseReason.SERVER_FULL);
-            return;
+        switch (registry.tryReserve(caller)) {
+            case ADMITTED -> { }
+            case SERVER_FULL -> {
+                conn.refuse(new ParleyException(ErrorCode.SERVER_FULL), CloseReason.SERVER_FULL);
+                return;
+            }
+            case TOO_MANY_FOR_USER, TOO_MANY_FOR_SESSION -> {
+                conn.refuse(new ParleyException(ErrorCode.TOO_MANY_CONNECTIONS), CloseReason.TOO_MANY_CONNECTIONS);
+                return;
+            }
         }
         var limits = props.limits();
         conn.open(caller, new TokenBucket(limits.framesPerSecond(), limits.frameBurst()), new Push("hello", hello(caller)));
