@@ -1,5 +1,6 @@
 import { createContext, useContext } from 'react';
 import { MEDIA_EN, MEDIA_ZH_CN, MEDIA_ZH_TW } from './media/media-i18n';
+import { REGISTRATION_EN, REGISTRATION_ZH_CN, REGISTRATION_ZH_TW } from './ui/registration-i18n';
 
 export type Lang = 'en' | 'zh-CN' | 'zh-TW';
 export const LANGS: { code: Lang; label: string }[] = [
@@ -228,6 +229,25 @@ const en = {
   'info.revoke': 'Revoke',
   'info.transfer': 'Transfer ownership',
   'info.you': '(you)',
+  'info.ban': 'Ban from group',
+  'info.confirmBan': 'Ban {name}? They are removed and cannot come back, by invite link or otherwise, until the ban is lifted.',
+  'info.bans': 'Banned',
+  'info.noBans': 'Nobody is banned.',
+  'info.liftBan': 'Lift ban',
+  'info.liftBanFor': 'Lift the ban on {name}',
+  'info.bannedAt': 'banned {time}',
+  'info.inviteExpiry': 'Link expires',
+  'info.inviteNever': 'Never',
+  'info.inviteHour': 'In 1 hour',
+  'info.inviteDay': 'In 1 day',
+  'info.inviteWeek': 'In 7 days',
+  'info.inviteMonth': 'In 30 days',
+  'info.inviteMaxUses': 'Uses (empty: no limit)',
+  'info.usesLeft': '{n} of {max} uses left',
+  'info.usesUnlimited': 'used {n} times, no limit',
+  'info.neverExpires': 'never expires',
+  'sys.banned': '{actor} banned {name}',
+  'error.user_banned': 'That user is banned from this group. Lift the ban first.',
   'role.owner': 'Owner',
   'role.admin': 'Admin',
   'role.member': 'Member',
@@ -282,6 +302,7 @@ const en = {
   'error.invalid_mention': 'Only members of the group can be mentioned.',
   'error.group_not_found': 'This group does not exist any more.',
   ...MEDIA_EN,
+  ...REGISTRATION_EN,
 } as const;
 
 export type Key = keyof typeof en;
@@ -507,6 +528,25 @@ const zhCN: Dict = {
   'info.revoke': '撤销',
   'info.transfer': '转让群主',
   'info.you': '（我）',
+  'info.ban': '禁止入群',
+  'info.confirmBan': '要禁止 {name} 入群吗？对方将被移出，在解除禁止前无法通过邀请链接或其他方式回到群聊。',
+  'info.bans': '已禁止入群',
+  'info.noBans': '没有被禁止入群的人。',
+  'info.liftBan': '解除禁止',
+  'info.liftBanFor': '解除对 {name} 的禁止',
+  'info.bannedAt': '{time} 被禁止',
+  'info.inviteExpiry': '链接有效期',
+  'info.inviteNever': '永久',
+  'info.inviteHour': '1 小时',
+  'info.inviteDay': '1 天',
+  'info.inviteWeek': '7 天',
+  'info.inviteMonth': '30 天',
+  'info.inviteMaxUses': '可用次数（留空：不限）',
+  'info.usesLeft': '剩余 {n}/{max} 次',
+  'info.usesUnlimited': '已使用 {n} 次，不限次数',
+  'info.neverExpires': '永久有效',
+  'sys.banned': '{actor}禁止{name}入群',
+  'error.user_banned': '该用户已被禁止入群，请先解除禁止。',
   'role.owner': '群主',
   'role.admin': '管理员',
   'role.member': '成员',
@@ -561,6 +601,7 @@ const zhCN: Dict = {
   'error.invalid_mention': '只能@群成员。',
   'error.group_not_found': '该群聊已不存在。',
   ...MEDIA_ZH_CN,
+  ...REGISTRATION_ZH_CN,
 };
 
 const zhTW: Dict = {
@@ -783,6 +824,25 @@ const zhTW: Dict = {
   'info.revoke': '撤銷',
   'info.transfer': '轉讓擁有者',
   'info.you': '（我）',
+  'info.ban': '禁止加入群組',
+  'info.confirmBan': '要禁止 {name} 加入群組嗎？對方將被移出，在解除禁止前無法透過邀請連結或其他方式回到群組。',
+  'info.bans': '已禁止加入',
+  'info.noBans': '沒有被禁止加入的人。',
+  'info.liftBan': '解除禁止',
+  'info.liftBanFor': '解除對 {name} 的禁止',
+  'info.bannedAt': '{time} 被禁止',
+  'info.inviteExpiry': '連結有效期',
+  'info.inviteNever': '永久',
+  'info.inviteHour': '1 小時',
+  'info.inviteDay': '1 天',
+  'info.inviteWeek': '7 天',
+  'info.inviteMonth': '30 天',
+  'info.inviteMaxUses': '可用次數（留空：不限）',
+  'info.usesLeft': '剩餘 {n}/{max} 次',
+  'info.usesUnlimited': '已使用 {n} 次，不限次數',
+  'info.neverExpires': '永久有效',
+  'sys.banned': '{actor}禁止{name}加入群組',
+  'error.user_banned': '該使用者已被禁止加入群組，請先解除禁止。',
   'role.owner': '擁有者',
   'role.admin': '管理員',
   'role.member': '成員',
@@ -837,6 +897,7 @@ const zhTW: Dict = {
   'error.invalid_mention': '只能提及群組成員。',
   'error.group_not_found': '此群組已不存在。',
   ...MEDIA_ZH_TW,
+  ...REGISTRATION_ZH_TW,
 };
 
 export const DICTS: Record<Lang, Dict> = { en, 'zh-CN': zhCN, 'zh-TW': zhTW };

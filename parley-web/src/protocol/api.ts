@@ -1,4 +1,4 @@
-import { ApiError, type ConversationEntry, type Friend, type FriendRequest, type HistoryPage, type SessionView, type Tokens, type UserPage, type UserSummary } from './types';
+import { ApiError, type RegistrationMode, type RegistrationToken, type ConversationEntry, type Friend, type FriendRequest, type HistoryPage, type SessionView, type Tokens, type UserPage, type UserSummary } from './types';
 
 type Fetch = typeof fetch;
 
@@ -86,9 +86,21 @@ export class Api {
     return this.setTokens(t);
   }
 
-  register(username: string, displayName: string, password: string): Promise<UserSummary> {
-    return this.request('POST', '/accounts', { username, displayName, password }, false);
+  /** {@code token}: a registration token, needed when the server is invite-only. */
+  register(username: string, displayName: string, password: string, token?: string): Promise<UserSummary> {
+    return this.request('POST', '/accounts', token ? { username, displayName, password, token } : { username, displayName, password }, false);
   }
+
+  async registrationMode(): Promise<RegistrationMode> {
+    const p = await this.request<{ mode: RegistrationMode }>('GET', '/registration', undefined, false);
+    return p.mode;
+  }
+
+  registrationTokens(): Promise<RegistrationToken[]> { return this.request('GET', '/registration-tokens'); }
+  createRegistrationToken(maxUses?: number): Promise<RegistrationToken> {
+    return this.request('POST', '/registration-tokens', maxUses === undefined ? {} : { maxUses });
+  }
+  revokeRegistrationToken(token: string): Promise<void> { return this.request('DELETE', `/registration-tokens/${encodeURIComponent(token)}`); }
 
   async logout(): Promise<void> {
     try { await this.request('POST', '/auth/logout'); } finally { this.clear(); }

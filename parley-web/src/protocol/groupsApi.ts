@@ -1,6 +1,6 @@
 import type { Api } from './api';
 import type {
-  ConversationSettings, GroupView, HistoryPage, InvitePreview, InviteView, MemberPage, MemberView, PresenceView, Readers, Role,
+  BanPage, BanView, ConversationSettings, GroupView, HistoryPage, InvitePreview, InviteView, MemberPage, NewInvite, MemberView, PresenceView, Readers, Role,
 } from './types';
 
 /** REST calls of groups, per-conversation settings, receipts and presence (protocol.md §12 and §13). */
@@ -13,6 +13,10 @@ export const groupsApi = {
     api.request<GroupView>('PATCH', `/groups/${id}`, patch),
   addMembers: (api: Api, id: number, userIds: number[]) => api.request<GroupView>('POST', `/groups/${id}/members`, { userIds }),
   removeMember: (api: Api, id: number, userId: number) => api.request<void>('DELETE', `/groups/${id}/members/${userId}`),
+  ban: (api: Api, id: number, userId: number) => api.request<BanView>('PUT', `/groups/${id}/bans/${userId}`),
+  liftBan: (api: Api, id: number, userId: number) => api.request<void>('DELETE', `/groups/${id}/bans/${userId}`),
+  bans: (api: Api, id: number, after?: number) =>
+    api.request<BanPage>('GET', `/groups/${id}/bans?limit=1000${after !== undefined ? `&after=${after}` : ''}`),
   leave: (api: Api, id: number) => api.request<void>('POST', `/groups/${id}/leave`),
   setRole: (api: Api, id: number, userId: number, role: Exclude<Role, 'owner'>) =>
     api.request<MemberView>('PUT', `/groups/${id}/members/${userId}/role`, { role }),
@@ -21,8 +25,13 @@ export const groupsApi = {
     api.request<MemberView>('PUT', `/groups/${id}/members/${userId}/mute`, { minutes }),
   unmute: (api: Api, id: number, userId: number) => api.request<MemberView>('DELETE', `/groups/${id}/members/${userId}/mute`),
   dissolve: (api: Api, id: number) => api.request<void>('DELETE', `/groups/${id}`),
-  createInvite: (api: Api, id: number, expiresInHours?: number) =>
-    api.request<InviteView>('POST', `/groups/${id}/invites`, expiresInHours ? { expiresInHours } : {}),
+  /** Only the limits given are sent: none means a link that lasts until revoked and admits anyone. */
+  createInvite: (api: Api, id: number, limits: NewInvite = {}) => {
+    const body: NewInvite = {};
+    if (limits.expiresInHours) body.expiresInHours = limits.expiresInHours;
+    if (limits.maxUses) body.maxUses = limits.maxUses;
+    return api.request<InviteView>('POST', `/groups/${id}/invites`, body);
+  },
   invites: (api: Api, id: number) => api.request<InviteView[]>('GET', `/groups/${id}/invites`),
   revokeInvite: (api: Api, id: number, code: string) => api.request<void>('DELETE', `/groups/${id}/invites/${encodeURIComponent(code)}`),
   invite: (api: Api, code: string) => api.request<InvitePreview>('GET', `/invites/${encodeURIComponent(code)}`),

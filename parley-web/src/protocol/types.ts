@@ -6,7 +6,11 @@ export interface Tokens { accessToken: string; expiresIn: number; sessionId: num
 export type EntryKind = 'text' | 'media' | 'system' | 'edit' | 'recall' | 'reaction';
 export interface ReplyRef { id: number; seq: number; senderId: number; kind: string; text?: string; recalled?: boolean }
 export interface Reaction { emoji: string; userIds: number[] }
-export interface SystemEvent { event: string; name?: string; userIds?: number[]; userId?: number; announcement?: string; role?: string; until?: number }
+export interface SystemEvent {
+  event: string; name?: string; userIds?: number[]; userId?: number; announcement?: string; role?: string; until?: number;
+  /** On `member_removed`: the removal was a ban. */
+  banned?: boolean;
+}
 /** An attachment view (protocol.md §15). */
 export type Attachment = MediaView;
 /**
@@ -26,7 +30,13 @@ export interface GroupView {
 }
 export interface MemberView { user: UserSummary; role: Role; joinedAt: number; mutedUntil?: number }
 export interface MemberPage { members: MemberView[]; next?: string | number }
-export interface InviteView { code: string; groupId: number; createdBy: number; createdAt: number; expiresAt?: number }
+/** An invite link: without `expiresAt` it lasts until revoked; without `maxUses` it admits anyone (`remainingUses` then absent). */
+export interface InviteView {
+  code: string; groupId: number; createdBy: number; createdAt: number; expiresAt?: number; maxUses?: number; uses: number; remainingUses?: number;
+}
+export interface NewInvite { expiresInHours?: number; maxUses?: number }
+export interface BanView { user: UserSummary; bannedBy: number; bannedAt: number }
+export interface BanPage { bans: BanView[]; next?: number }
 export interface InvitePreview { code: string; group: { id: number; name: string; memberCount: number } }
 export interface ConversationSettings { conversationId: number; pinned: boolean; muted: boolean; archived: boolean; clearedSeq: number }
 export interface ConversationSummary {
@@ -54,6 +64,14 @@ export interface UserPage { items: UserSummary[]; next?: string | null }
 
 /** Any frame: a type plus fields. */
 export interface Frame { type: string; id?: string | number; [k: string]: unknown }
+
+/** How the server takes new accounts (GET /registration). */
+export type RegistrationMode = 'open' | 'invite' | 'closed';
+
+/** A registration token (invite) as its creator sees it; null maxUses or expiresAt: unlimited. */
+export interface RegistrationToken {
+  token: string; createdBy: number; createdAt: number; expiresAt?: number | null; maxUses?: number | null; uses: number; usable: boolean;
+}
 
 export class ApiError extends Error {
   constructor(readonly status: number, readonly code: string, message: string) { super(message); }

@@ -1,6 +1,6 @@
-import { useState, type FormEvent } from 'react';
+import { useEffect, useState, type FormEvent } from 'react';
 import type { Api } from '../protocol/api';
-import type { Tokens } from '../protocol/types';
+import type { RegistrationMode, Tokens } from '../protocol/types';
 import { errorText, useI18n } from '../i18n';
 import { LanguagePicker } from './Prefs';
 
@@ -11,14 +11,38 @@ export function deviceLabel(): string {
   return `${browser}${os ? ' on ' + os : ''}`;
 }
 
+/** An invite link is {@code <app>/?token=...} or {@code <app>/#token=...}; the token, if the URL has one. */
+export function inviteTokenFromUrl(loc: { search: string; hash: string }): string | null {
+  const fromQuery = new URLSearchParams(loc.search).get('token');
+  const fromHash = new URLSearchParams(loc.hash.replace(/^#/, '')).get('token');
+  const token = (fromQuery || fromHash || '').trim();
+  return token || null;
+}
+
+/** The invite link for a registration token, on this web app's own address. */
+export function inviteLink(token: string, origin = location.origin, path = location.pathname): string {
+  return `${origin}${path}#token=${encodeURIComponent(token)}`;
+}
+
 export function AuthScreen({ api, onLoggedIn }: { api: Api; onLoggedIn: (t: Tokens) => void }) {
   const { t } = useI18n();
-  const [mode, setMode] = useState<'login' | 'register'>('login');
+  const [linkToken] = useState(() => inviteTokenFromUrl(location));
+  const [mode, setMode] = useState<'login' | 'register'>(linkToken ? 'register' : 'login');
+  const [policy, setPolicy] = useState<RegistrationMode>(linkToken ? 'invite' : 'open');
+  const [token, setToken] = useState(linkToken ?? '');
   const [username, setUsername] = useState('');
   const [displayName, setDisplayName] = useState('');
   const [password, setPassword] = useState('');
   const [error, setError] = useState('');
   const [busy, setBusy] = useState(false);
+
+  useEffect(() => {
+    // The token is in the form now; keep it out of the address bar, history and bookmarks.
+    if (linkToken) history.replaceState(null, '', location.pathname);
+    let live = true;
+    api.registrationMode().then(m => { if (live) setPolicy(m); }, () => {});
+    return () => { live = false; };
+  }, [api, linkToken]);
 
   async function submit(e: FormEvent) {
     e.preventDefault();
@@ -26,7 +50,7 @@ export function AuthScreen({ api, onLoggedIn }: { api: Api; onLoggedIn: (t: Toke
     setError('');
     try {
       const name = username.trim().toLowerCase();
-      if (mode === 'register') await api.register(name, displayName.trim() || name, password);
+      if (mode === 'register') await api.register(name, displayName.trim() || name, password, policy === 'invite' ? token.trim() : undefined);
       onLoggedIn(await api.login(name, password, deviceLabel()));
     } catch (err) {
       setError(errorText(t, err));
@@ -36,6 +60,7 @@ export function AuthScreen({ api, onLoggedIn }: { api: Api; onLoggedIn: (t: Toke
   }
 
   const title = mode === 'login' ? t('auth.login') : t('auth.register');
+  const closed = mode === 'register' && policy === 'closed';
   return (
     <main className="auth">
       <div className="auth-card">
@@ -46,8 +71,19 @@ export function AuthScreen({ api, onLoggedIn }: { api: Api; onLoggedIn: (t: Toke
             <p className="muted">{t('app.tagline')}</p>
           </div>
         </div>
+        {closed ? <p className="form-error" role="status">{t('auth.registrationClosed')}</p> : (
         <form onSubmit={submit} aria-label={title} noValidate>
           <h2>{title}</h2>
+          {mode === 'register' && policy === 'invite' && (
+            <>
+              <label>
+                <span>{t('auth.inviteToken')}</span>
+                <input name="token" required value={token} autoCapitalize="none" autoComplete="off" spellCheck={false}
+                  onChange={e => setToken(e.target.value)} aria-describedby="invite-hint" />
+              </label>
+              <small id="invite-hint" className="muted">{t('auth.inviteHint')}</small>
+            </>
+          )}
           <label>
             <span>{t('auth.username')}</span>
             <input name="username" autoComplete="username" required value={username} autoCapitalize="none" spellCheck={false}
@@ -69,12 +105,15 @@ export function AuthScreen({ api, onLoggedIn }: { api: Api; onLoggedIn: (t: Toke
           {error && <p className="form-error" role="alert">{error}</p>}
           <button type="submit" className="primary" disabled={busy}>{title}</button>
         </form>
+        )}
+        {mode === 'login' && policy === 'closed' ? <p className="switch muted">{t('auth.registrationClosed')}</p> : (
         <p className="switch">
           {mode === 'login' ? t('auth.noAccount') : t('auth.haveAccount')}{' '}
           <button type="button" className="link" onClick={() => { setMode(mode === 'login' ? 'register' : 'login'); setError(''); }}>
             {mode === 'login' ? t('auth.register') : t('auth.login')}
           </button>
         </p>
+        )}
         <LanguagePicker />
       </div>
     </main>

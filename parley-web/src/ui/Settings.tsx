@@ -6,6 +6,7 @@ import { LanguagePicker, usePrefs, type Theme } from './Prefs';
 import { shortTime } from './common';
 import { DeviceIcon } from './icons';
 import { groupsApi } from '../protocol/groupsApi';
+import { InviteLinks } from './InviteLinks';
 
 export function Settings({ client, me, onMe, onLogout }: {
   client: ChatClient; me: UserSummary; onMe: (u: UserSummary) => void; onLogout: () => void;
@@ -135,6 +136,8 @@ export function Settings({ client, me, onMe, onLogout }: {
             ))}
           </ul>
         </div>
+
+        <InviteLinks api={api} />
 
         <div className="card">
           <button type="button" className="danger wide" onClick={onLogout}>{t('auth.logout')}</button>

@@ -24,7 +24,7 @@ export function systemText(e: Message, meId: number, nameOf: (id: number) => str
   switch (ev.event) {
     case 'created': return t('sys.created', { actor, name: ev.name ?? '' });
     case 'members_added': return t('sys.added', { actor, names: nameList((ev.userIds ?? []).map(who), lang) });
-    case 'member_removed': return t('sys.removed', { actor, name: who(ev.userId) });
+    case 'member_removed': return t(ev.banned ? 'sys.banned' : 'sys.removed', { actor, name: who(ev.userId) });
     case 'member_left': return t('sys.left', { name: subject(ev.userId) });
     case 'member_joined': return t('sys.joined', { name: subject(ev.userId) });
     case 'renamed': return t('sys.renamed', { actor, name: ev.name ?? '' });

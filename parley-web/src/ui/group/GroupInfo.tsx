@@ -3,12 +3,13 @@ import { errorText, useI18n } from '../../i18n';
 import type { ChatClient } from '../../protocol/client';
 import { groupsApi } from '../../protocol/groupsApi';
 import { Avatar, GroupAvatar, conversationTitle } from '../common';
+import { BanList } from './BanList';
 import { InviteLinks } from './InviteLinks';
 import { MemberList } from './MemberList';
 
 /**
  * The side panel of a conversation: for everyone pin, mute, archive and "delete for me"; for groups the name,
- * announcement, members with roles, invite links, mute-all, and leaving or dissolving.
+ * announcement, members with roles, invite links, bans, mute-all, and leaving or dissolving.
  */
 export function GroupInfo({ client, conversationId, onClose, onLeft }: {
   client: ChatClient; conversationId: number; onClose: () => void; onLeft: () => void;
@@ -122,6 +123,7 @@ export function GroupInfo({ client, conversationId, onClose, onLeft }: {
 
         {group && admin && !left && <InviteLinks client={client} groupId={group.id} />}
         {group && !left && <MemberList client={client} conversationId={conversationId} act={act} />}
+        {group && admin && !left && <BanList client={client} groupId={group.id} version={group.memberCount} />}
 
         {group && !left && (
           <section className="info-section">

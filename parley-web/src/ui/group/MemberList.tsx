@@ -44,6 +44,7 @@ export function MemberList({ client, conversationId, act }: {
         out.push({ label: t('info.mute1d'), run: () => act(() => groupsApi.mute(client.api, group!.id, m.user.id, 1440)) });
       }
       out.push({ label: t('info.remove'), run: () => { if (confirm(t('info.confirmRemove', { name }))) act(() => groupsApi.removeMember(client.api, group!.id, m.user.id)); } });
+      out.push({ label: t('info.ban'), run: () => { if (confirm(t('info.confirmBan', { name }))) act(() => groupsApi.ban(client.api, group!.id, m.user.id)); } });
     }
     if (myRole === 'owner') {
       out.push({ label: t('info.transfer'), run: () => { if (confirm(t('info.confirmTransfer', { name }))) act(() => groupsApi.transfer(client.api, group!.id, m.user.id)); } });

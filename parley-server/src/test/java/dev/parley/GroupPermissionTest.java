@@ -63,7 +63,10 @@ class GroupPermissionTest extends OnBothDatabases {
                 d -> api.delete(c.base() + "/members/" + c.owner().user().id() + "/mute", d.accessToken()),
                 d -> api.post(c.base() + "/invites", d.accessToken(), null),
                 d -> api.get(c.base() + "/invites", d.accessToken()),
-                d -> api.delete(c.base() + "/invites/" + code, d.accessToken()));
+                d -> api.delete(c.base() + "/invites/" + code, d.accessToken()),
+                d -> api.put(c.base() + "/bans/" + c.friendOfAll().user().id(), d.accessToken()),
+                d -> api.delete(c.base() + "/bans/" + c.friendOfAll().user().id(), d.accessToken()),
+                d -> api.get(c.base() + "/bans", d.accessToken()));
         long before = lastSeq(c);
         for (Function<Device, Api.Response> action : adminActions) {
             assertError(action.apply(c.member()), 403, "not_admin");
@@ -83,14 +86,16 @@ class GroupPermissionTest extends OnBothDatabases {
         }
         // Admins act on members, not on other admins or the owner.
         assertError(api.delete(c.base() + "/members/" + c.owner().user().id(), c.admin().accessToken()), 403, "not_owner");
+        assertError(api.put(c.base() + "/bans/" + c.owner().user().id(), c.admin().accessToken()), 403, "not_owner");
         assertError(api.put(c.base() + "/members/" + c.owner().user().id() + "/mute", c.admin().accessToken(), Map.of("minutes", 5)),
                 403, "not_owner");
-        // Members' reads: strangers and former members are refused too.
+        // Members' reads: strangers are refused; a former member sees the group as it was (GroupReadersTest), not its members.
         for (String path : List.of(c.base(), c.base() + "/members")) {
             assertError(api.get(path, c.stranger().accessToken()), 404, "group_not_found");
-            assertError(api.get(path, c.former().accessToken()), 403, "not_member");
             assertThat(api.get(path, c.member().accessToken()).status()).isEqualTo(200);
         }
+        assertError(api.get(c.base() + "/members", c.former().accessToken()), 403, "not_member");
+        assertThat(api.get(c.base(), c.former().accessToken()).status()).isEqualTo(200);
         assertError(api.post(c.base() + "/leave", c.stranger().accessToken(), null), 404, "group_not_found");
 
         // Nothing happened: no entry, same name, same members, invite alive.

@@ -5,12 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.parley.testkit.Api;
 import dev.parley.testkit.Backend;
 import dev.parley.testkit.ParleyServer;
+import dev.parley.testkit.RawHttp;
 import dev.parley.testkit.Users;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
@@ -53,6 +55,50 @@ class RefreshCookieTest {
         HttpResponse<String> none = post(server, "/api/v1/auth/refresh", "", null);
         assertThat(none.statusCode()).isEqualTo(400);
         assertThat(Api.JSON.readTree(none.body()).get("code").asString()).isEqualTo("invalid_field");
+    }
+
+    @Test
+    void theCookieIsSecureWhenATrustedProxySaysTheClientCameOverHttps() throws Exception {
+        ParleyServer s = ParleyServer.dedicated(Backend.SQLITE, Map.of("parley.network.trusted-proxies", "127.0.0.1"));
+        try {
+            Users.User u = new Users(s).register("securecookie");
+            Map<String, Object> body = Map.of("username", u.username(), "password", Users.PASSWORD, "useCookie", true);
+            RawHttp proxy = new RawHttp(s, "127.0.0.1");
+            RawHttp.Response viaTls = proxy.post("/api/v1/auth/login", null, body, Map.of("X-Forwarded-Proto", "https"));
+            assertThat(viaTls.status()).as(viaTls.raw()).isEqualTo(200);
+            assertThat(setCookie(viaTls)).contains("; Secure");
+            assertThat(setCookie(viaTls).toLowerCase()).contains("httponly");
+            // Refresh and logout through the proxy keep and clear a Secure cookie.
+            String token = setCookie(viaTls).substring("parley_refresh=".length(), setCookie(viaTls).indexOf(';'));
+            RawHttp.Response refreshed = proxy.send("POST", "/api/v1/auth/refresh", null, null,
+                    Map.of("X-Forwarded-Proto", "https", "Cookie", "parley_refresh=" + token));
+            assertThat(refreshed.status()).as(refreshed.raw()).isEqualTo(200);
+            assertThat(setCookie(refreshed)).contains("; Secure");
+            assertThat(setCookie(proxy.post("/api/v1/auth/login", null, body, Map.of("Forwarded", "for=198.51.100.1;proto=https")))).contains("; Secure");
+
+            // Plain http through the proxy: not Secure (the browser would not send it back over http).
+            assertThat(setCookie(proxy.post("/api/v1/auth/login", null, body, Map.of("X-Forwarded-Proto", "http")))).doesNotContain("Secure");
+            // The same header from a peer that is not a trusted proxy is ignored.
+            RawHttp stranger = new RawHttp(s, "127.0.0.2");
+            assertThat(setCookie(stranger.post("/api/v1/auth/login", null, body, Map.of("X-Forwarded-Proto", "https")))).doesNotContain("Secure");
+        } finally {
+            s.stop();
+        }
+    }
+
+    @Test
+    void aServerTrustingNoProxyIgnoresForwardedProto() {
+        ParleyServer server = Backend.SQLITE.server();
+        Users.User u = new Users(server).register("plaincookie");
+        RawHttp.Response r = new RawHttp(server, "127.0.0.1").post("/api/v1/auth/login", null,
+                Map.of("username", u.username(), "password", Users.PASSWORD, "useCookie", true), Map.of("X-Forwarded-Proto", "https"));
+        assertThat(r.status()).as(r.raw()).isEqualTo(200);
+        assertThat(setCookie(r)).doesNotContain("Secure");
+    }
+
+    private static String setCookie(RawHttp.Response r) {
+        return r.headers().getOrDefault("set-cookie", List.of()).stream().filter(c -> c.startsWith("parley_refresh=")).findFirst()
+                .orElseThrow(() -> new AssertionError("no refresh cookie in " + r.headers()));
     }
 
     private HttpResponse<String> post(ParleyServer server, String path, String json, String cookie) throws Exception {

@@ -118,7 +118,8 @@ public final class Bench {
 
     /**
      * Server settings for a run: cheap password hashing (setting up thousands of accounts would otherwise take
-     * most of the run), a per-connection frame rate above what the scenario offers, and room for the connections.
+     * most of the run), a per-connection frame rate above what the scenario offers, room for the connections, and
+     * sign-up limits that let the generator create its users from a few addresses at once.
      */
     static Map<String, String> benchSettings(int maxConnections) {
         Map<String, String> s = new LinkedHashMap<>();
@@ -127,6 +128,10 @@ public final class Bench {
         s.put("parley.limits.frames-per-second", "1000");
         s.put("parley.limits.frame-burst", "2000");
         s.put("parley.limits.max-connections", Integer.toString(maxConnections));
+        // The generator signs up thousands of users from a few loopback addresses, as fast as it can.
+        s.put("parley.registration.max-per-address", "100000000");
+        s.put("parley.password-hashing.max-queued", "100000");
+        s.put("parley.password-hashing.max-wait", "120s");
         s.put("logging.level.root", "WARN");
         return s;
     }

@@ -17,6 +17,9 @@ public enum ErrorCode {
     USERNAME_TAKEN(409, "That username is taken."),
     BAD_CREDENTIALS(401, "Wrong username or password."),
     TOO_MANY_ATTEMPTS(429, "Too many failed attempts; try again later."),
+    REGISTRATION_CLOSED(403, "This server does not accept new accounts."),
+    REGISTRATION_TOKEN_INVALID(403, "A valid registration token is required: this one is missing, unknown, revoked, expired or used up."),
+    REGISTRATION_TOKEN_LIMIT(409, "You have as many live registration tokens as you may."),
     UNAUTHORIZED(401, "Authentication is required."),
     TOKEN_INVALID(401, "The token is invalid."),
     TOKEN_EXPIRED(401, "The token has expired."),
@@ -50,6 +53,7 @@ public enum ErrorCode {
     RECALL_WINDOW_PASSED(409, "The time to recall that message has passed."),
     INVALID_MENTION(400, "Only current members can be mentioned."),
     GROUP_NOT_FOUND(404, "No such group."),
+    USER_BANNED(409, "That user is banned from this group; lift the ban first."),
     // Media (issue 6, protocol.md §15)
     MEDIA_NOT_FOUND(404, "No such media."),
     MEDIA_TOO_LARGE(413, "The file is larger than the limit for its kind."),

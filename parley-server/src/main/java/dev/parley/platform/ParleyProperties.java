@@ -25,7 +25,6 @@ public record ParleyProperties(
             int argon2MemoryKib,
             int argon2Iterations,
             int argon2Parallelism,
-            int maxFailedLoginsPerAccount,
             int maxFailedLoginsPerAddress,
             Duration failedLoginWindow) {}
 

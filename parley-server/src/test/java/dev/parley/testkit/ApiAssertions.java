@@ -16,10 +16,17 @@ public final class ApiAssertions {
         return r;
     }
 
-    /** An error body is exactly {"code", "message"}: no stack trace, exception name or framework detail. */
+    /**
+     * An error body is exactly {"code", "message"} (plus a positive {@code retryAfter} on refusals by a limit): no
+     * stack trace, exception name or framework detail.
+     */
     public static void assertCleanError(Api.Response r) {
         assertThat(r.body()).as("error body of status %d: %s", r.status(), r.raw()).isNotNull();
         List<String> keys = new ArrayList<>(r.body().propertyNames());
+        if (keys.remove("retryAfter")) {
+            assertThat(r.status()).as(r.raw()).isIn(429, 503);
+            assertThat(r.body().get("retryAfter").asLong()).as(r.raw()).isPositive();
+        }
         assertThat(keys).as(r.raw()).containsExactlyInAnyOrder("code", "message");
         assertThat(r.body().get("code").isString()).as(r.raw()).isTrue();
         assertThat(r.body().get("message").asString()).as(r.raw()).isNotBlank();

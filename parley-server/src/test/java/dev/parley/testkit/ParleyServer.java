@@ -34,7 +34,7 @@ public final class ParleyServer {
     private final Path dataDir;
     private final int port;
 
-    private ParleyServer(Backend backend, Map<String, Object> extra) throws Exception {
+    private ParleyServer(Backend backend, Map<String, Object> extra, boolean productionLimits) throws Exception {
         this.backend = backend;
         this.dataDir = Files.createTempDirectory("parley-test-" + backend.name().toLowerCase() + "-");
         Map<String, Object> props = new HashMap<>();
@@ -55,6 +55,13 @@ public final class ParleyServer {
         // SQLite search indexing runs when a test calls SearchIndexing.indexNow(), so that each search test knows
         // which path it checks (the unindexed tail, or FTS5); SearchIndexingTest runs the loop itself.
         props.put("parley.search.index-interval", "1h");
+        if (!productionLimits) {
+            // Every test signs up from 127.0.0.1, hundreds of times per run, sometimes many at once: limits that
+            // would refuse that are tested on servers of their own (dedicatedWithProductionLimits).
+            props.put("parley.registration.max-per-address", 1_000_000);
+            props.put("parley.password-hashing.max-queued", 100_000);
+            props.put("parley.password-hashing.max-wait", "60s");
+        }
         if (backend == Backend.POSTGRESQL) {
             String db = createPostgresDatabase();
             props.put("parley.database.url", pgUrl(db));
@@ -76,7 +83,7 @@ public final class ParleyServer {
     public static synchronized ParleyServer shared(Backend backend) {
         return SHARED.computeIfAbsent(backend, b -> {
             try {
-                ParleyServer s = new ParleyServer(b, Map.of());
+                ParleyServer s = new ParleyServer(b, Map.of(), false);
                 Runtime.getRuntime().addShutdownHook(new Thread(s::stop));
                 return s;
             } catch (Exception e) {
@@ -87,7 +94,15 @@ public final class ParleyServer {
 
     /** A server of its own, for tests that change settings (limits, timeouts). Stop it when done. */
     public static ParleyServer dedicated(Backend backend, Map<String, Object> settings) throws Exception {
-        return new ParleyServer(backend, settings);
+        return new ParleyServer(backend, settings, false);
+    }
+
+    /**
+     * A server of its own that keeps the production defaults of the sign-up and hashing limits (which the shared
+     * and other dedicated servers raise for the test run), plus {@code settings}. Stop it when done.
+     */
+    public static ParleyServer dedicatedWithProductionLimits(Backend backend, Map<String, Object> settings) throws Exception {
+        return new ParleyServer(backend, settings, true);
     }
 
     public Backend backend() { return backend; }

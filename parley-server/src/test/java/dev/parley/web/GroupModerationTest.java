@@ -19,7 +19,10 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** Group moderation in the browser: admins, muting a member and everyone, transferring ownership, forwarding, leaving. */
+/**
+ * Group moderation in the browser: admins, muting a member and everyone, transferring ownership, forwarding, leaving;
+ * invite links with an expiry and a use limit, banning a member whom no link then lets back in, lifting the ban.
+ */
 class GroupModerationTest extends BrowserTest {
 
     private static Locator info(Page page) {
@@ -97,5 +100,49 @@ class GroupModerationTest extends BrowserTest {
         assertThat(systemLines(a).last()).hasText("You left the group");
         openGroup(c, group);
         assertThat(systemLines(c).last()).hasText("Alice Liddell left the group");
+    }
+
+    @Test
+    void limitedInviteLinksAndABanThatNoLinkGetsRound() {
+        Users users = new Users(server);
+        Users.Device alice = user(users, "alice", "Alice Liddell");
+        Users.Device carol = user(users, "carol", "Carol Chen");
+        users.befriend(alice, carol);
+        String group = "Chess club " + alice.user().id();
+        Api.Response created = users.api().post("/api/v1/groups", alice.accessToken(),
+                Map.of("name", group, "memberIds", List.of(carol.user().id())));
+        org.assertj.core.api.Assertions.assertThat(created.status()).as(created.raw()).isEqualTo(201);
+
+        Page a = login(newContext("en-US", 1280, 800, 20_000), alice);
+        Page c = login(newContext("en-US", 1280, 800, 20_000), carol);
+        openGroup(a, group);
+        openGroup(c, group);
+        a.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Conversation info")).click();
+
+        // A link for one day and two uses shows what is left of it.
+        info(a).getByLabel("Link expires").selectOption("24");
+        info(a).getByLabel("Uses (empty: no limit)").fill("2");
+        info(a).getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Create link")).click();
+        Locator link = info(a).locator(".invite").first();
+        assertThat(link.locator(".invite-limits")).containsText("2 of 2 uses left");
+        assertThat(link.locator(".invite-limits")).containsText("expires");
+        String code = link.getAttribute("data-code");
+
+        // Carol is banned: she sees it, leaves the member list and appears among the bans.
+        memberAction(a, "Carol Chen", "Ban from group");
+        assertThat(systemLines(c).last()).hasText("Alice Liddell banned you");
+        assertThat(info(a).locator(".member[data-username='" + carol.user().username() + "']")).hasCount(0);
+        Locator bans = info(a).getByRole(AriaRole.LIST, new Locator.GetByRoleOptions().setName("Banned"));
+        assertThat(bans.locator(".ban[data-username='" + carol.user().username() + "']")).hasCount(1);
+
+        // The live link does not let her back in.
+        Page back = login(newContext("en-US", 1280, 800, 20_000), carol, "/#/invite/" + code);
+        Locator invite = back.getByRole(AriaRole.DIALOG, new Page.GetByRoleOptions().setName("Group invitation"));
+        assertThat(invite.getByRole(AriaRole.ALERT)).hasText("This invite link is not valid any more.");
+
+        // Lifting the ban empties the list; it does not add her back.
+        bans.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Lift the ban on Carol Chen")).click();
+        assertThat(info(a).getByText("Nobody is banned.")).isVisible();
+        assertThat(info(a).locator(".member[data-username='" + carol.user().username() + "']")).hasCount(0);
     }
 }

@@ -25,7 +25,8 @@ import org.springframework.web.server.ServerWebExchange;
 @RequestMapping("/api/v1")
 @Tag(name = "Accounts")
 class AccountController {
-    record RegisterRequest(String username, String displayName, String password) {}
+    /** {@code token}: a registration token, needed when the server's registration mode is {@code invite}. */
+    record RegisterRequest(String username, String displayName, String password, String token) {}
 
     /** {@code useCookie}: the refresh token goes into an HttpOnly cookie instead of the body (browsers). */
     record LoginRequest(String username, String password, String deviceName, Boolean useCookie) {}
@@ -40,9 +41,11 @@ class AccountController {
     private final DeviceSessions sessions;
     private final Profiles profiles;
     private final RefreshCookie cookies;
+    private final RequestOrigin origin;
 
-    AccountController(Registration registration, DeviceSessions sessions, Profiles profiles, RefreshCookie cookies) {
+    AccountController(Registration registration, DeviceSessions sessions, Profiles profiles, RefreshCookie cookies, RequestOrigin origin) {
         this.cookies = cookies;
+        this.origin = origin;
         this.registration = registration;
         this.sessions = sessions;
         this.profiles = profiles;
@@ -51,15 +54,15 @@ class AccountController {
     @PostMapping("/accounts")
     @ResponseStatus(HttpStatus.CREATED)
     @Operation(summary = "Register an account")
-    UserSummary register(@RequestBody RegisterRequest r) {
-        return registration.register(r.username(), r.displayName(), r.password());
+    UserSummary register(@RequestBody RegisterRequest r, ServerWebExchange exchange) {
+        return registration.register(r.username(), r.displayName(), r.password(), r.token(), origin.address(exchange));
     }
 
     @PostMapping("/auth/login")
     @Operation(summary = "Log in: opens a device session, returns an access and a refresh token")
     DeviceSessions.Tokens login(@RequestBody LoginRequest r, ServerWebExchange exchange) {
         String device = r.deviceName() != null ? r.deviceName() : exchange.getRequest().getHeaders().getFirst(HttpHeaders.USER_AGENT);
-        DeviceSessions.Tokens t = sessions.login(r.username(), r.password(), device, CallerResolver.clientAddress(exchange));
+        DeviceSessions.Tokens t = sessions.login(r.username(), r.password(), device, origin.address(exchange));
         return Boolean.TRUE.equals(r.useCookie()) ? cookies.store(exchange, t) : t;
     }
 

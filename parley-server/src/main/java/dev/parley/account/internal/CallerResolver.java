@@ -48,9 +48,4 @@ class CallerResolver implements HandlerMethodArgumentResolver, WebFluxConfigurer
         String token = header != null && header.regionMatches(true, 0, "Bearer ", 0, 7) ? header.substring(7) : null;
         return blocking.call(() -> tokens.verify(token));
     }
-
-    static String clientAddress(ServerWebExchange exchange) {
-        var a = exchange.getRequest().getRemoteAddress();
-        return a == null || a.getAddress() == null ? "unknown" : a.getAddress().getHostAddress();
-    }
 }

@@ -63,8 +63,13 @@ class DeviceSessions {
     record Credentials(long id, String passwordHash) {}
 
     Tokens login(String rawUsername, String password, String deviceName, String address) {
-        String username = Fields.required("username", rawUsername).toLowerCase(java.util.Locale.ROOT);
+        // The shape of a username first: nothing that could never be an account reaches the throttle or the database.
+        String username = Registration.normalizeUsername(Fields.required("username", rawUsername));
         Fields.required("password", password);
+        // No stored password is longer: refuse before hashing (Argon2 reads every byte of it).
+        if (password.length() > 2 * Registration.MAX_PASSWORD || password.codePointCount(0, password.length()) > Registration.MAX_PASSWORD) {
+            throw ParleyException.invalid("Field 'password' is longer than " + Registration.MAX_PASSWORD + " characters.");
+        }
         throttle.check(username, address);
         Optional<Credentials> creds = db.read(tx -> tx.queryOne(
                 "SELECT id, password_hash FROM users WHERE username = ?",
@@ -74,7 +79,7 @@ class DeviceSessions {
             throttle.recordFailure(username, address);
             throw new ParleyException(ErrorCode.BAD_CREDENTIALS);
         }
-        throttle.recordSuccess(username);
+        throttle.recordSuccess(username, address);
         String device = deviceName(deviceName);
         long userId = creds.get().id();
         String refresh = newRefreshToken();

@@ -16,9 +16,11 @@ class RefreshCookie {
     static final String NAME = "parley_refresh";
     static final String PATH = "/api/v1/auth";
     private final Duration maxAge;
+    private final RequestOrigin origin;
 
-    RefreshCookie(ParleyProperties props) {
+    RefreshCookie(ParleyProperties props, RequestOrigin origin) {
         this.maxAge = props.security().refreshTokenTtl();
+        this.origin = origin;
     }
 
     /** Moves the refresh token from the answer into the cookie. */
@@ -36,8 +38,9 @@ class RefreshCookie {
         if (read(exchange) != null) exchange.getResponse().addCookie(cookie(exchange, "", Duration.ZERO));
     }
 
-    private static ResponseCookie cookie(ServerWebExchange exchange, String value, Duration maxAge) {
-        boolean https = "https".equalsIgnoreCase(exchange.getRequest().getURI().getScheme());
+    /** Secure when the client reached us over https: directly, or through a trusted TLS-terminating proxy. */
+    private ResponseCookie cookie(ServerWebExchange exchange, String value, Duration maxAge) {
+        boolean https = origin.secure(exchange);
         return ResponseCookie.from(NAME, value).httpOnly(true).sameSite("Strict").secure(https).path(PATH).maxAge(maxAge).build();
     }
 }

@@ -15,6 +15,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import org.springframework.stereotype.Component;
 
@@ -110,25 +111,54 @@ class GroupAccess {
         List<Object[]> back = new ArrayList<>();
         List<Object[]> fresh = new ArrayList<>();
         for (long u : userIds) {
-            if (former.contains(u)) back.add(new Object[] {now, seq - 1, seq - 1, seq - 1, now, groupId, u});
-            else fresh.add(new Object[] {groupId, u, now, seq - 1, seq - 1, seq - 1, now});
+            if (former.contains(u)) back.add(new Object[] {now, seq, seq - 1, seq - 1, seq - 1, now, groupId, u});
+            else fresh.add(new Object[] {groupId, u, now, seq, seq - 1, seq - 1, seq - 1, now});
         }
         tx.batch("""
                 UPDATE conversation_members SET left_seq = NULL, left_group = NULL, role = 'member', muted_until = NULL, joined_at = ?,
-                       cleared_seq = ?, read_seq = ?, delivered_seq = ?, updated_at = ?
+                       joined_seq = ?, cleared_seq = ?, read_seq = ?, delivered_seq = ?, updated_at = ?
                 WHERE conversation_id = ? AND user_id = ?""", back);
         tx.batch("""
-                INSERT INTO conversation_members (conversation_id, user_id, joined_at, read_seq, delivered_seq, cleared_seq, updated_at, role)
-                VALUES (?, ?, ?, ?, ?, ?, ?, 'member')""", fresh);
+                INSERT INTO conversation_members (conversation_id, user_id, joined_at, joined_seq, read_seq, delivered_seq, cleared_seq, updated_at, role)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'member')""", fresh);
         tx.update("UPDATE conversations SET member_count = member_count + ? WHERE id = ?", userIds.size(), groupId);
     }
 
-    /** Ends one membership at entry {@code seq}: the user keeps what they saw up to and including it. */
+    /**
+     * Ends one membership at entry {@code seq}: the user keeps what they saw up to and including it. The invite links
+     * they created die with it: a link speaks for the admin who made it.
+     */
     void endMembership(Tx tx, long groupId, long userId, long seq, long now) throws SQLException {
         tx.update("UPDATE conversation_members SET left_seq = ?, muted_until = NULL, updated_at = ? WHERE conversation_id = ? AND user_id = ?",
                 seq, now, groupId, userId);
         tx.update("UPDATE conversations SET member_count = member_count - 1 WHERE id = ?", groupId);
         conversations.keepGroupViewFor(tx, groupId, "user_id = ?", userId);
+        revokeLinksOf(tx, groupId, userId, now);
+    }
+
+    /** Revokes the live invite links {@code userId} created in the group (they left, were removed or are no longer an admin). */
+    static void revokeLinksOf(Tx tx, long groupId, long userId, long now) throws SQLException {
+        tx.update("UPDATE group_invites SET revoked_at = ? WHERE conversation_id = ? AND created_by = ? AND revoked_at IS NULL",
+                now, groupId, userId);
+    }
+
+    static boolean banned(Tx tx, long groupId, long userId) throws SQLException {
+        return tx.exists("SELECT 1 FROM group_bans WHERE conversation_id = ? AND user_id = ?", groupId, userId);
+    }
+
+    /** Refuses adding anyone the group has banned ({@code user_banned}): the ban is lifted first. */
+    static void requireNotBanned(Tx tx, long groupId, List<Long> userIds) throws SQLException {
+        for (int from = 0; from < userIds.size(); from += 500) {
+            List<Long> chunk = userIds.subList(from, Math.min(userIds.size(), from + 500));
+            Object[] params = new Object[chunk.size() + 1];
+            params[0] = groupId;
+            for (int i = 0; i < chunk.size(); i++) params[i + 1] = chunk.get(i);
+            Optional<Long> hit = tx.queryOne("SELECT user_id FROM group_bans WHERE conversation_id = ? AND user_id IN (" + Tx.marks(chunk.size())
+                    + ") ORDER BY user_id LIMIT 1", rs -> rs.getLong(1), params);
+            if (hit.isPresent()) {
+                throw new ParleyException(ErrorCode.USER_BANNED, "User " + hit.get() + " is banned from this group; lift the ban first.");
+            }
+        }
     }
 
     /** Ends the group: every membership ends at {@code seq}; invite links die. */

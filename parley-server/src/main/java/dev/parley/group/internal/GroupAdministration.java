@@ -80,6 +80,8 @@ class GroupAdministration {
                 tx.update("UPDATE conversation_members SET role = ?, updated_at = ? WHERE conversation_id = ? AND user_id = ?",
                         role, clock.millis(), groupId, userId);
                 system(tx, out, groupId, me, clock.millis(), "role_changed", "userId", userId, "role", role);
+                // A link speaks for the admin who made it: one who is no longer an admin no longer lets anyone in.
+                if (Membership.MEMBER.equals(role)) GroupAccess.revokeLinksOf(tx, groupId, userId, clock.millis());
             }
             return access.memberView(tx, groupId, userId);
         });

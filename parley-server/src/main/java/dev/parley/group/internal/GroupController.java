@@ -37,18 +37,21 @@ class GroupController {
 
     record Mute(Integer minutes) {}
 
-    record NewInvite(Integer expiresInHours) {}
+    record NewInvite(Integer expiresInHours, Integer maxUses) {}
 
     private final GroupCreation creation;
     private final GroupMembership membership;
     private final GroupAdministration administration;
     private final GroupInvites invites;
+    private final GroupBans bans;
 
-    GroupController(GroupCreation creation, GroupMembership membership, GroupAdministration administration, GroupInvites invites) {
+    GroupController(GroupCreation creation, GroupMembership membership, GroupAdministration administration, GroupInvites invites,
+                    GroupBans bans) {
         this.creation = creation;
         this.membership = membership;
         this.administration = administration;
         this.invites = invites;
+        this.bans = bans;
     }
 
     @PostMapping("/groups")
@@ -59,7 +62,7 @@ class GroupController {
     }
 
     @GetMapping("/groups/{id}")
-    @Operation(summary = "A group you are a member of")
+    @Operation(summary = "A group you are a member of; a former member sees it as it was when their membership ended")
     GroupView group(Caller caller, @PathVariable long id) {
         return membership.view(caller, id);
     }
@@ -88,6 +91,26 @@ class GroupController {
     @Operation(summary = "Remove a member (admins remove members, the owner anyone)")
     void remove(Caller caller, @PathVariable long id, @PathVariable long userId) {
         membership.remove(caller, id, userId);
+    }
+
+    @PutMapping("/groups/{id}/bans/{userId}")
+    @Operation(summary = "Ban a user until the ban is lifted, removing them if they are a member (admins; the owner bans admins)")
+    GroupBans.BanView ban(Caller caller, @PathVariable long id, @PathVariable long userId) {
+        return bans.ban(caller, id, userId);
+    }
+
+    @DeleteMapping("/groups/{id}/bans/{userId}")
+    @ResponseStatus(HttpStatus.NO_CONTENT)
+    @Operation(summary = "Lift a ban (admins); the user is not added back")
+    void liftBan(Caller caller, @PathVariable long id, @PathVariable long userId) {
+        bans.lift(caller, id, userId);
+    }
+
+    @GetMapping("/groups/{id}/bans")
+    @Operation(summary = "The group's bans by user id, paged: after = the previous page's next (admins)")
+    GroupBans.Page listBans(Caller caller, @PathVariable long id, @RequestParam(required = false) Long after,
+                            @RequestParam(required = false) Integer limit) {
+        return bans.list(caller, id, after, limit);
     }
 
     @PostMapping("/groups/{id}/leave")
@@ -130,9 +153,9 @@ class GroupController {
 
     @PostMapping("/groups/{id}/invites")
     @ResponseStatus(HttpStatus.CREATED)
-    @Operation(summary = "Create an invite link (admins); without expiresInHours it lasts until revoked")
+    @Operation(summary = "Create an invite link (admins); without expiresInHours it lasts until revoked, without maxUses it admits anyone")
     GroupInvites.InviteView createInvite(Caller caller, @PathVariable long id, @RequestBody(required = false) NewInvite r) {
-        return invites.create(caller, id, r == null ? null : r.expiresInHours());
+        return invites.create(caller, id, r == null ? null : r.expiresInHours(), r == null ? null : r.maxUses());
     }
 
     @GetMapping("/groups/{id}/invites")

@@ -41,11 +41,12 @@ class GroupMembership {
         this.clock = clock;
     }
 
+    /**
+     * The group as the caller sees it: a current member sees it as it is, a former member as it was when their
+     * membership ended (ADR 0007); anyone who never was a member gets {@code group_not_found}.
+     */
     GroupView view(Caller caller, long groupId) {
-        return db.read(tx -> {
-            access.member(tx, groupId, caller.userId());
-            return conversations.groupView(tx, groupId, caller.userId());
-        });
+        return db.read(tx -> conversations.groupView(tx, groupId, caller.userId()));
     }
 
     /** Current members by user id; {@code after}: the last user id of the previous page. */
@@ -79,6 +80,7 @@ class GroupMembership {
             List<Long> added = wanted.stream().filter(u -> !present.contains(u)).toList();
             if (!added.isEmpty()) {
                 access.requireFriends(tx, me, added);
+                GroupAccess.requireNotBanned(tx, groupId, added);
                 if (m.memberCount() + added.size() > access.maxMembers()) {
                     throw new ParleyException(ErrorCode.GROUP_FULL, "A group has at most " + access.maxMembers() + " members.");
                 }

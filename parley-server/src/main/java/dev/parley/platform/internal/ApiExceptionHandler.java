@@ -57,6 +57,7 @@ class ApiExceptionHandler implements WebExceptionHandler {
         var response = exchange.getResponse();
         response.setStatusCode(a.status);
         response.getHeaders().setContentType(MediaType.APPLICATION_JSON);
+        if (a.error.retryAfter() != null) response.getHeaders().set("Retry-After", Long.toString(a.error.retryAfter())); // RFC 9110 §10.2.3
         return response.writeWith(Mono.just(response.bufferFactory().wrap(body)));
     }
 
