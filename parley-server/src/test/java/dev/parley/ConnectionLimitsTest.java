@@ -159,6 +159,45 @@ class ConnectionLimitsTest {
         }
     }
 
+    @Test
+    void aLongPollSessionClosedAsTooSlowCarriesOutNoMoreFrames() throws Exception {
+        ParleyServer s = ParleyServer.dedicated(backend, Map.of("parley.longpoll.max-queued-events", 3));
+        try {
+            Users u = new Users(s);
+            Api api = u.api();
+            Device alice = u.newUserDevice("closed_a");
+            Device bob = u.newUserDevice("closed_b");
+            u.befriend(alice, bob);
+            String poll = openPoll(api, bob); // hello is its first unacknowledged frame
+            long conversationId;
+            try (WsClient a = hello(WsClient.connect(s, alice.accessToken()))) {
+                JsonNode ack = null;
+                for (int i = 0; i < 3; i++) ack = a.request(frame("type", "send", "to", bob.user().id(), "clientMsgId", "q" + i, "text", "m" + i));
+                conversationId = ack.get("conversationId").asLong();
+            }
+            Api.Response r = api.get("/api/v1/longpoll/" + poll + "?ack=0", bob.accessToken());
+            assertThat(r.body().get("closed").asBoolean()).as(r.raw()).isTrue();
+            assertThat(r.body().get("closeCode").asInt()).isEqualTo(4429);
+
+            for (String frame : List.of(
+                    "{\"type\":\"send\",\"id\":\"late\",\"conversationId\":" + conversationId + ",\"clientMsgId\":\"late-1\",\"text\":\"after the close\"}",
+                    "{\"type\":\"ping\",\"id\":\"p\"}")) {
+                Api.Response late = api.postRaw("/api/v1/longpoll/" + poll + "/frames", bob.accessToken(), frame, "application/json");
+                assertThat(late.status()).as(late.raw()).isEqualTo(410);
+                assertThat(late.code()).isEqualTo("longpoll_closed");
+            }
+            // Later polls still say closed, with the same code.
+            Api.Response again = api.get("/api/v1/longpoll/" + poll + "?ack=0", bob.accessToken());
+            assertThat(again.body().get("closeCode").asInt()).isEqualTo(4429);
+            try (WsClient a = hello(WsClient.connect(s, alice.accessToken()))) {
+                JsonNode page = a.request(frame("type", "history", "conversationId", conversationId, "limit", 10));
+                assertThat(page.toString()).contains("\"m2\"").doesNotContain("after the close");
+            }
+        } finally {
+            s.stop();
+        }
+    }
+
     private static WsClient hello(WsClient c) {
         c.await("hello");
         return c;
