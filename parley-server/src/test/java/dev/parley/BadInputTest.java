@@ -482,7 +482,8 @@ class BadInputTest extends OnBothDatabases {
         assertCleanError(api.postRaw("/api/v1/friends/requests", t, "{\"userId\":{\"id\":1}}", json), 400, "invalid_field");
         assertCleanError(api.postRaw("/api/v1/friends/requests", t, "{\"userId\":[1,2]}", json), 400, "invalid_field");
         assertCleanError(api.postRaw("/api/v1/accounts", null, "{\"username\":[\"a\"],\"password\":\"x\"}", json), 400, "invalid_field");
-        assertCleanError(api.postRaw("/api/v1/accounts", null, "[1,2,3]", json), 400, "invalid_field");
+        // A body that is not one JSON object is bad_json, as a frame that is not one is.
+        assertCleanError(api.postRaw("/api/v1/accounts", null, "[1,2,3]", json), 400, "bad_json");
         assertCleanError(api.postRaw("/api/v1/conversations/1/read", t, "{\"seq\":\"abc\"}", json), 400, "invalid_field");
         assertCleanError(api.get("/api/v1/conversations/abc/messages", t), 400, "invalid_field");
         assertCleanError(api.get("/api/v1/conversations/1/messages?limit=abc", t), 400, "invalid_field");
@@ -603,7 +604,10 @@ class BadInputTest extends OnBothDatabases {
         assertThat(reply.get("type").asString()).as(reply.toString()).isEqualTo("error");
         assertThat(reply.get("code").asString()).as(reply.toString()).isEqualTo(code);
         assertThat(reply.get("message").asString()).isNotBlank();
-        assertThat(reply.propertyNames()).as(reply.toString()).isSubsetOf("type", "id", "code", "message");
+        assertThat(reply.propertyNames()).as(reply.toString()).isSubsetOf("type", "id", "code", "message", "retryAfter");
+        // Only a rate-limit refusal says when to try again, in whole seconds.
+        assertThat(reply.has("retryAfter")).as(reply.toString()).isEqualTo(code.equals("rate_limited"));
+        if (reply.has("retryAfter")) assertThat(reply.get("retryAfter").asLong()).as(reply.toString()).isPositive();
         if (id != null) assertThat(WsClient.text(reply, "id")).isEqualTo(id);
         assertNoInternals(reply.toString());
     }

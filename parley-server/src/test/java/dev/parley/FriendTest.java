@@ -122,7 +122,7 @@ class FriendTest extends OnBothDatabases {
     }
 
     @Test
-    void aDeclinedRequestTellsTheSenderAndMayBeSentAgain() {
+    void aDeclinedRequestTellsTheSenderWhoWaitsBeforeAskingAgain() {
         Device alice = users.newUserDevice("dec_alice");
         Device bob = users.newUserDevice("dec_bob");
         WsClient aliceWs = online(alice);
@@ -141,10 +141,15 @@ class FriendTest extends OnBothDatabases {
         // No longer pending: it cannot be accepted after all.
         assertError(api.post("/api/v1/friends/requests/" + id + "/accept", bob.accessToken(), null), 404, "request_not_found");
 
+        // Asking again at once is refused for the cool-down (24 h by default), with the time left.
         Api.Response again = sendRequest(alice, bob, "please?");
-        assertThat(again.status()).isEqualTo(201);
-        assertThat(again.body().get("id").asLong()).isNotEqualTo(id);
-        assertThat(requestIds(api.get("/api/v1/friends/requests", bob.accessToken()))).containsExactly(again.body().get("id").asLong());
+        assertError(again, 429, "request_cooldown");
+        assertThat(again.body().get("retryAfter").asLong()).isBetween(23 * 3600L, 24 * 3600L);
+        assertThat(requestIds(api.get("/api/v1/friends/requests", bob.accessToken()))).isEmpty();
+        // The one who declined may still ask.
+        Api.Response back = sendRequest(bob, alice, "changed my mind");
+        assertThat(back.status()).as(back.raw()).isEqualTo(201);
+        assertThat(requestIds(api.get("/api/v1/friends/requests", alice.accessToken()))).containsExactly(back.body().get("id").asLong());
     }
 
     @Test

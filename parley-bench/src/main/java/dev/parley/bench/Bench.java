@@ -99,6 +99,8 @@ public final class Bench {
                 Map<String, String> settings = benchSettings(1000);
                 settings.put("parley.limits.frames-per-second", "100000"); // the fill sends as fast as acks come back
                 settings.put("parley.limits.frame-burst", "100000");
+                settings.put("parley.rate-limits.sends.per-second", "100000");
+                settings.put("parley.rate-limits.sends.burst", "100000");
                 try (ServerProcess server = ServerProcess.start(serverJar, db, freePort(), settings, jvm)) {
                     SearchScenario.Run r = new SearchScenario(server, a.integer("messages", 100_000), a.integer("noise", 100_000),
                             a.integer("conversations", 20)).run(a.integer("runs", 30));
@@ -118,8 +120,8 @@ public final class Bench {
 
     /**
      * Server settings for a run: cheap password hashing (setting up thousands of accounts would otherwise take
-     * most of the run), a per-connection frame rate above what the scenario offers, room for the connections, and
-     * sign-up limits that let the generator create its users from a few addresses at once.
+     * most of the run), per-user frame, send and search rates above what the scenarios offer, room for the
+     * connections, and sign-up limits that let the generator create its users from a few addresses at once.
      */
     static Map<String, String> benchSettings(int maxConnections) {
         Map<String, String> s = new LinkedHashMap<>();
@@ -127,6 +129,11 @@ public final class Bench {
         s.put("parley.security.argon2-iterations", "1");
         s.put("parley.limits.frames-per-second", "1000");
         s.put("parley.limits.frame-burst", "2000");
+        // Per user: 20,000 sends/s over 200 senders is 100 a second each, ten times the default a person needs.
+        s.put("parley.rate-limits.sends.per-second", "1000");
+        s.put("parley.rate-limits.sends.burst", "2000");
+        s.put("parley.rate-limits.searches.per-second", "1000");
+        s.put("parley.rate-limits.searches.burst", "2000");
         s.put("parley.limits.max-connections", Integer.toString(maxConnections));
         // The generator signs up thousands of users from a few loopback addresses, as fast as it can.
         s.put("parley.registration.max-per-address", "100000000");

@@ -70,22 +70,32 @@ public class AccessTokens implements ConnectionListener {
      */
     public Caller verify(String token) {
         Caller caller = verifySignatureAndExpiry(token);
+        if (!sessionLive(caller.userId(), caller.sessionId())) throw new ParleyException(ErrorCode.TOKEN_REVOKED);
+        return caller;
+    }
+
+    /**
+     * Whether the user's device session is neither revoked (logout, password change, refresh token reuse) nor expired:
+     * for credentials bound to a session other than its access tokens (signed media paths). Blocking, and as cheap as
+     * {@link #verify}: a session found live in the last {@link #LIVE_FOR_MILLIS} is not read again.
+     */
+    public boolean sessionLive(long userId, long sessionId) {
         long now = clock.millis();
-        Live known = live.get(caller.sessionId());
-        if (known != null && known.userId() == caller.userId() && now - known.checkedAt() < LIVE_FOR_MILLIS && known.expiresAt() > now) {
-            return caller;
+        Live known = live.get(sessionId);
+        if (known != null && known.userId() == userId && now - known.checkedAt() < LIVE_FOR_MILLIS && known.expiresAt() > now) {
+            return true;
         }
         long generation = revocations.get();
         Optional<Long> expiresAt = db.readOne(tx -> tx.queryOne(
                 "SELECT expires_at FROM device_sessions WHERE id = ? AND user_id = ? AND revoked_at IS NULL AND expires_at > ?",
-                rs -> rs.getLong(1), caller.sessionId(), caller.userId(), now));
-        if (expiresAt.isEmpty()) throw new ParleyException(ErrorCode.TOKEN_REVOKED);
+                rs -> rs.getLong(1), sessionId, userId, now));
+        if (expiresAt.isEmpty()) return false;
         // Not if a revocation ran meanwhile: this read may have come before it.
         if (revocations.get() == generation) {
             if (live.size() >= MAX_LIVE) live.values().removeIf(l -> now - l.checkedAt() >= LIVE_FOR_MILLIS);
-            live.put(caller.sessionId(), new Live(caller.userId(), expiresAt.get(), now));
+            live.put(sessionId, new Live(userId, expiresAt.get(), now));
         }
-        return caller;
+        return true;
     }
 
     /** After a device session was revoked (committed): its tokens stop working on this node at once. */

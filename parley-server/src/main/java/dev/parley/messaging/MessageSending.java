@@ -10,9 +10,11 @@ import dev.parley.platform.Db;
 import dev.parley.platform.ErrorCode;
 import dev.parley.platform.Fields;
 import dev.parley.platform.ParleyException;
+import dev.parley.platform.RateLimits;
 import dev.parley.platform.ParleyProperties;
 import dev.parley.platform.Tx;
 import dev.parley.platform.UniqueViolation;
+import dev.parley.platform.VisibleText;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -48,6 +50,7 @@ public class MessageSending {
     }
 
     private final Db db;
+    private final RateLimits rateLimits;
     private final EntryWriter writer;
     private final DirectSendBatches batches;
     private final EntryViews views;
@@ -59,7 +62,8 @@ public class MessageSending {
     private final int maxTextChars;
 
     public MessageSending(Db db, EntryWriter writer, DirectSendBatches batches, EntryViews views, Conversations conversations, Relationships relationships,
-                          MediaAttachments media, JsonMapper json, Clock clock, ParleyProperties props) {
+                          MediaAttachments media, JsonMapper json, Clock clock, ParleyProperties props, RateLimits rateLimits) {
+        this.rateLimits = rateLimits;
         this.db = db;
         this.writer = writer;
         this.batches = batches;
@@ -73,6 +77,7 @@ public class MessageSending {
     }
 
     public SendAck send(Caller caller, SendRequest r, Connection origin) {
+        rateLimits.check(RateLimits.Action.SENDS, caller.userId());
         String clientMsgId = clientMsgId(r.clientMsgId());
         List<String> attachments = r.attachments() == null ? List.of() : r.attachments();
         if (attachments.size() > MAX_ATTACHMENTS) throw ParleyException.invalid("At most " + MAX_ATTACHMENTS + " attachments.");
@@ -157,17 +162,17 @@ public class MessageSending {
         return id;
     }
 
-    /** Message text: required, not blank, at most max-text-chars code points. */
+    /** Message text: required, showing something (not only blank or invisible characters), at most max-text-chars code points. */
     String messageText(String raw) {
         String text = Fields.required("text", raw);
-        if (text.isBlank()) throw new ParleyException(ErrorCode.EMPTY_MESSAGE);
+        if (!VisibleText.showsSomething(text)) throw new ParleyException(ErrorCode.EMPTY_MESSAGE);
         return limit(text);
     }
 
     private String caption(String raw) {
         if (raw == null) return null;
         String text = Fields.checkText("text", raw);
-        return text.isBlank() ? null : limit(text);
+        return VisibleText.showsSomething(text) ? limit(text) : null;
     }
 
     private String limit(String text) {

@@ -33,6 +33,7 @@ public enum ErrorCode {
     ALREADY_FRIENDS(409, "You are already friends."),
     REQUEST_EXISTS(409, "A friend request between you is already pending."),
     CANNOT_BEFRIEND_SELF(400, "You cannot befriend yourself."),
+    REQUEST_COOLDOWN(429, "This user declined your last request; you cannot ask again yet."),
     NOT_FRIENDS(403, "You can only message your friends."),
     RATE_LIMITED(429, "Too many requests; slow down."),
     SERVER_FULL(503, "The server holds as many connections as it may."),
@@ -62,6 +63,7 @@ public enum ErrorCode {
     QUOTA_EXCEEDED(413, "Your storage quota is used up."),
     UPLOAD_INCOMPLETE(409, "The upload is not complete."),
     UPLOAD_OFFSET_MISMATCH(409, "Upload-Offset does not match the bytes received."),
+    TOO_MANY_OPEN_UPLOADS(409, "You have as many unfinished uploads as you may; finish or cancel one first."),
     IMAGE_TOO_MANY_PIXELS(422, "The image has more pixels than allowed."),
     INVALID_FILE_NAME(400, "File names may not contain path separators or control characters."),
     INTERNAL(500, "Internal error.");

@@ -13,7 +13,7 @@ public class ParleyException extends RuntimeException {
         this(code, message, null);
     }
 
-    private ParleyException(ErrorCode code, String message, Long retryAfter) {
+    protected ParleyException(ErrorCode code, String message, Long retryAfter) {
         super(message, null, false, false);
         this.code = code;
         this.retryAfter = retryAfter;
@@ -30,6 +30,6 @@ public class ParleyException extends RuntimeException {
 
     /** A refusal by a limit that lifts after {@code seconds} (at least 1, so that clients never retry at once). */
     public static ParleyException retryAfter(ErrorCode code, long seconds) {
-        return new ParleyException(code, code.defaultMessage(), Math.max(1, seconds));
+        return new RateLimited(code, code.defaultMessage(), seconds);
     }
 }

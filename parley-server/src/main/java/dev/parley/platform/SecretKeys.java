@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.Base64;
 
@@ -28,17 +27,12 @@ public final class SecretKeys {
             if (b.length < MIN_BYTES) throw new IllegalArgumentException(property + " needs at least " + MIN_BYTES + " bytes");
             return new Key(b, false, null);
         }
-        Path dir = dataDir.toAbsolutePath().normalize();
-        Files.createDirectories(dir);
+        Path dir = PrivateFiles.dataDir(dataDir);
         Path file = dir.resolve(fileName);
         if (Files.exists(file)) return new Key(Base64.getDecoder().decode(Files.readString(file).trim()), false, file);
         byte[] b = new byte[MIN_BYTES];
         new SecureRandom().nextBytes(b);
-        try {
-            Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        } catch (UnsupportedOperationException e) {
-            Files.createFile(file); // not a POSIX file system: the folder's own permissions guard it
-        }
+        PrivateFiles.createFile(file);
         Files.writeString(file, Base64.getEncoder().encodeToString(b));
         return new Key(b, true, file);
     }

@@ -5,6 +5,7 @@ import dev.parley.conversation.Conversations;
 import dev.parley.platform.Db;
 import dev.parley.platform.ErrorCode;
 import dev.parley.platform.ParleyException;
+import dev.parley.platform.RateLimits;
 import dev.parley.search.internal.MatchingMessages;
 import dev.parley.search.internal.ResultViews;
 import dev.parley.search.internal.SearchCursor;
@@ -21,11 +22,13 @@ import org.springframework.stereotype.Component;
 @Component
 public class MessageSearch {
     private final Db db;
+    private final RateLimits rateLimits;
     private final Conversations conversations;
     private final MatchingMessages matching;
     private final ResultViews views;
 
-    public MessageSearch(Db db, Conversations conversations, MatchingMessages matching, ResultViews views) {
+    public MessageSearch(Db db, Conversations conversations, MatchingMessages matching, ResultViews views, RateLimits rateLimits) {
+        this.rateLimits = rateLimits;
         this.db = db;
         this.conversations = conversations;
         this.matching = matching;
@@ -37,6 +40,7 @@ public class MessageSearch {
      * have been a member); {@code cursor}: {@code next} of the previous page; {@code limit}: 1..50, default 20.
      */
     public SearchPage search(Caller caller, String q, Long conversationId, String cursor, Integer limit) {
+        rateLimits.check(RateLimits.Action.SEARCHES, caller.userId());
         SearchQuery query = SearchQuery.of(q, conversationId, SearchCursor.decode(cursor), limit);
         long me = caller.userId();
         return db.read(tx -> {

@@ -3,13 +3,16 @@ package dev.parley.media;
 import static dev.parley.testkit.MediaClient.fixture;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.parley.testkit.Api;
 import dev.parley.testkit.MediaClient;
 import dev.parley.testkit.OnDatabasesAndStores;
+import dev.parley.testkit.Users;
 import dev.parley.testkit.Users.Device;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.util.Arrays;
 import java.util.Base64;
+import java.util.Map;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import org.junit.jupiter.api.Test;
@@ -140,23 +143,52 @@ class MediaDownloadTest extends OnDatabasesAndStores {
 
         // Expired: signed with the server's key for a time in the past.
         long past = System.currentTimeMillis() - 1000;
-        String sig = sign(id, "content", alice.user().id(), past);
-        assertThat(media.get("/api/v1/media/" + id + "/content?u=" + alice.user().id() + "&exp=" + past + "&sig=" + sig, null).code())
-                .isEqualTo("media_not_found");
+        String sig = sign(id, "content", alice.user().id(), alice.sessionId(), past);
+        assertThat(media.get("/api/v1/media/" + id + "/content?u=" + alice.user().id() + "&s=" + alice.sessionId() + "&exp=" + past
+                + "&sig=" + sig, null).code()).isEqualTo("media_not_found");
         long future = System.currentTimeMillis() + 60_000;
+        assertThat(media.get("/api/v1/media/" + id + "/content?u=" + alice.user().id() + "&s=" + alice.sessionId() + "&exp=" + future
+                + "&sig=" + sign(id, "content", alice.user().id(), alice.sessionId(), future), null).status()).isEqualTo(200);
+        // Without the session, or with another one's: not found.
         assertThat(media.get("/api/v1/media/" + id + "/content?u=" + alice.user().id() + "&exp=" + future + "&sig="
-                + sign(id, "content", alice.user().id(), future), null).status()).isEqualTo(200);
+                + sign(id, "content", alice.user().id(), alice.sessionId(), future), null).code()).isEqualTo("media_not_found");
+        assertThat(media.get(url.replace("s=" + alice.sessionId(), "s=" + bob.sessionId()), null).code()).isEqualTo("media_not_found");
         // A signature of bob's own for alice's media does not make it his to see.
-        assertThat(media.get("/api/v1/media/" + id + "/content?u=" + bob.user().id() + "&exp=" + future + "&sig="
-                + sign(id, "content", bob.user().id(), future), null).code()).isEqualTo("media_not_found");
+        assertThat(media.get("/api/v1/media/" + id + "/content?u=" + bob.user().id() + "&s=" + bob.sessionId() + "&exp=" + future
+                + "&sig=" + sign(id, "content", bob.user().id(), bob.sessionId(), future), null).code()).isEqualTo("media_not_found");
         assertThat(media.get("/api/v1/media/" + id + "/url", bob.accessToken()).code()).isEqualTo("media_not_found");
     }
 
-    private String sign(String id, String variant, long user, long exp) throws Exception {
+    @Test
+    void aSignedPathStopsWorkingWhenTheSessionItWasSignedForEnds() {
+        Device phone = users.newUserDevice("sigsess");
+        Device tablet = users.login(phone.user(), "tablet");
+        Device laptop = users.login(phone.user(), "laptop");
+        String id = media.uploaded(phone.accessToken(), "file", "doc.pdf", fixture("doc.pdf"), null).get("id").asString();
+        String phoneUrl = media.get("/api/v1/media/" + id + "/url", phone.accessToken()).json().get("url").asString();
+        String tabletUrl = media.get("/api/v1/media/" + id + "/url", tablet.accessToken()).json().get("url").asString();
+        assertThat(media.get(phoneUrl, null).status()).isEqualTo(200);
+        assertThat(media.get(tabletUrl, null).status()).isEqualTo(200);
+
+        // Logging out ends the phone's paths (signed an hour long) at once; the tablet's still work.
+        assertThat(api.post("/api/v1/auth/logout", phone.accessToken(), Map.of()).status()).isEqualTo(204);
+        assertThat(media.get(phoneUrl, null).code()).isEqualTo("media_not_found");
+        assertThat(media.get(tabletUrl, null).status()).isEqualTo(200);
+
+        // A password change on the laptop revokes every other session, and with it the tablet's paths.
+        Api.Response changed = api.post("/api/v1/me/password", laptop.accessToken(),
+                Map.of("currentPassword", Users.PASSWORD, "newPassword", "another-password-42"));
+        assertThat(changed.status()).as(changed.raw()).isEqualTo(204);
+        assertThat(media.get(tabletUrl, null).code()).isEqualTo("media_not_found");
+        String laptopUrl = media.get("/api/v1/media/" + id + "/url", laptop.accessToken()).json().get("url").asString();
+        assertThat(media.get(laptopUrl, null).status()).isEqualTo(200);
+    }
+
+    private String sign(String id, String variant, long user, long session, long exp) throws Exception {
         byte[] key = Base64.getDecoder().decode(Files.readString(server.dataDir().resolve("media-url-signing.key")).trim());
         Mac mac = Mac.getInstance("HmacSHA256");
         mac.init(new SecretKeySpec(key, "HmacSHA256"));
         return Base64.getUrlEncoder().withoutPadding().encodeToString(
-                mac.doFinal((id + "\n" + variant + "\n" + user + "\n" + exp).getBytes(StandardCharsets.UTF_8)));
+                mac.doFinal((id + "\n" + variant + "\n" + user + "\n" + session + "\n" + exp).getBytes(StandardCharsets.UTF_8)));
     }
 }

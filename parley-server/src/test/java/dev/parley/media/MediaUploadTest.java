@@ -85,6 +85,30 @@ class MediaUploadTest extends OnDatabasesAndStores {
     }
 
     @Test
+    void aFinishedUploadKeepsTheOffsetAndSizeOfTheBytesReceivedWhenTheStoredBytesAreFewer() {
+        Device alice = users.newUserDevice("offsize");
+        byte[] photo = MediaClient.fixture("photo-gps.jpg"); // loses its EXIF, XMP and comment when stored
+        String id = media.create(alice.accessToken(), "image", "p.jpg", photo.length, null).body().get("uploadId").asString();
+        int half = photo.length / 2;
+        assertThat(media.patch(alice.accessToken(), id, 0, Arrays.copyOfRange(photo, 0, half)).status()).isEqualTo(200);
+        MediaClient.Bytes last = media.patch(alice.accessToken(), id, half, Arrays.copyOfRange(photo, half, photo.length));
+        assertThat(last.status()).as(last.text()).isEqualTo(200);
+        assertThat(last.json().get("offset").asLong()).isEqualTo(photo.length);
+        assertThat(last.json().get("size").asLong()).isEqualTo(photo.length);
+        assertThat(last.header("Upload-Offset")).isEqualTo(Integer.toString(photo.length));
+        long stored = last.json().get("media").get("size").asLong();
+        assertThat(stored).as("media.size: the stored bytes").isLessThan(photo.length);
+
+        // A client that lost that answer asks for the offset, as §15 says: the same offset, size and media.
+        Api.Response again = media.status(alice.accessToken(), id);
+        assertThat(again.status()).isEqualTo(200);
+        assertThat(again.body().get("offset").asLong()).isEqualTo(photo.length);
+        assertThat(again.body().get("size").asLong()).isEqualTo(photo.length);
+        assertThat(again.body().get("media").get("size").asLong()).isEqualTo(stored);
+        assertThat(again.body().get("media").get("id").asString()).isEqualTo(last.json().get("media").get("id").asString());
+    }
+
+    @Test
     void aConnectionLostMidBodyKeepsWhatArrivedAndTheClientContinuesFromThere() throws Exception {
         Device alice = users.newUserDevice("resume");
         byte[] data = text(2_000_000, 2);

@@ -14,7 +14,16 @@ public final class Api {
     public static final JsonMapper JSON = JsonMapper.builder().build();
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-    public record Response(int status, JsonNode body, String raw) {
+    public record Response(int status, JsonNode body, String raw, java.net.http.HttpHeaders headers) {
+        public Response(int status, JsonNode body, String raw) {
+            this(status, body, raw, java.net.http.HttpHeaders.of(java.util.Map.of(), (a, b) -> true));
+        }
+
+        /** The first value of a response header, or null. */
+        public String header(String name) {
+            return headers.firstValue(name).orElse(null);
+        }
+
         public String code() {
             return body != null && body.has("code") ? body.get("code").asString() : null;
         }
@@ -72,7 +81,7 @@ public final class Api {
             HttpResponse<String> r = HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
             boolean json = r.headers().firstValue("content-type").map(t -> t.contains("json")).orElse(false);
             JsonNode node = !json || r.body() == null || r.body().isBlank() ? null : JSON.readTree(r.body());
-            return new Response(r.statusCode(), node, r.body());
+            return new Response(r.statusCode(), node, r.body(), r.headers());
         } catch (IOException e) {
             throw new IllegalStateException(method + " " + path + " failed", e);
         } catch (InterruptedException e) {

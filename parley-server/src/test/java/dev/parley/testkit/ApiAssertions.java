@@ -17,15 +17,18 @@ public final class ApiAssertions {
     }
 
     /**
-     * An error body is exactly {"code", "message"} (plus a positive {@code retryAfter} on refusals by a limit): no
-     * stack trace, exception name or framework detail.
+     * An error body is exactly {"code", "message"} (and "retryAfter", whole seconds, on a 429, matching the
+     * Retry-After header): no stack trace, exception name or framework detail.
      */
     public static void assertCleanError(Api.Response r) {
         assertThat(r.body()).as("error body of status %d: %s", r.status(), r.raw()).isNotNull();
         List<String> keys = new ArrayList<>(r.body().propertyNames());
-        if (keys.remove("retryAfter")) {
+        if (keys.contains("retryAfter")) {
             assertThat(r.status()).as(r.raw()).isIn(429, 503);
+            assertThat(r.body().get("retryAfter").isIntegralNumber()).as(r.raw()).isTrue();
             assertThat(r.body().get("retryAfter").asLong()).as(r.raw()).isPositive();
+            assertThat(r.header("Retry-After")).as("Retry-After of " + r.raw()).isEqualTo(r.body().get("retryAfter").asString());
+            keys.remove("retryAfter");
         }
         assertThat(keys).as(r.raw()).containsExactlyInAnyOrder("code", "message");
         assertThat(r.body().get("code").isString()).as(r.raw()).isTrue();

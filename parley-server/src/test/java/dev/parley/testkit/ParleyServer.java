@@ -62,6 +62,16 @@ public final class ParleyServer {
             props.put("parley.password-hashing.max-queued", 100_000);
             props.put("parley.password-hashing.max-wait", "60s");
         }
+        // Tests upload in parallel from few users; the open-upload limit is tested on servers of its own.
+        props.put("parley.media.max-open-uploads", 1000);
+        // Rate limits are per user; tests send and create as fast as they can, one user often on several
+        // connections. Generous here; the rate-limit tests tighten them on servers of their own.
+        props.put("parley.limits.frames-per-second", 1000);
+        props.put("parley.limits.frame-burst", 2000);
+        for (String action : new String[] {"sends", "friend-requests", "group-creations", "group-joins", "invite-creations", "uploads", "searches"}) {
+            props.put("parley.rate-limits." + action + ".per-second", 100_000);
+            props.put("parley.rate-limits." + action + ".burst", 100_000);
+        }
         if (backend == Backend.POSTGRESQL) {
             String db = createPostgresDatabase();
             props.put("parley.database.url", pgUrl(db));

@@ -123,7 +123,7 @@ class AccountController {
     @Operation(summary = "Find users by username or display-name prefix, paged", security = @SecurityRequirement(name = "bearer"))
     Profiles.Page search(Caller caller, @RequestParam(required = false) String q,
                          @RequestParam(required = false) Integer limit, @RequestParam(required = false) String after) {
-        return profiles.search(q, limit, after);
+        return profiles.search(caller.userId(), q, limit, after);
     }
 
     @GetMapping("/users/{id}")

@@ -7,6 +7,7 @@ import dev.parley.platform.Db;
 import dev.parley.platform.ErrorCode;
 import dev.parley.platform.Fields;
 import dev.parley.platform.ParleyException;
+import dev.parley.platform.RateLimits;
 import java.util.List;
 import java.util.Locale;
 import org.springframework.context.ApplicationEventPublisher;
@@ -17,10 +18,12 @@ import org.springframework.stereotype.Component;
 class Profiles {
     static final int MAX_PAGE = 50;
     private final Db db;
+    private final RateLimits rateLimits;
     private final UserDirectory users;
     private final ApplicationEventPublisher events;
 
-    Profiles(Db db, UserDirectory users, ApplicationEventPublisher events) {
+    Profiles(Db db, UserDirectory users, ApplicationEventPublisher events, RateLimits rateLimits) {
+        this.rateLimits = rateLimits;
         this.db = db;
         this.users = users;
         this.events = events;
@@ -66,7 +69,8 @@ class Profiles {
      * Prefix search, ordered by username; {@code after} is the last username of the previous page.
      * LIKE wildcards in the query are escaped so that they match themselves.
      */
-    Page search(String query, Integer limit, String after) {
+    Page search(long me, String query, Integer limit, String after) {
+        rateLimits.check(RateLimits.Action.SEARCHES, me);
         String q = Fields.required("q", query);
         if (q.isBlank()) throw ParleyException.invalid("Field 'q' may not be blank.");
         int n = limit == null ? 20 : limit;

@@ -9,14 +9,18 @@ import dev.parley.platform.Db;
 import dev.parley.platform.ErrorCode;
 import dev.parley.platform.Fields;
 import dev.parley.platform.ParleyException;
+import dev.parley.platform.RateLimited;
+import dev.parley.platform.RateLimits;
 import dev.parley.platform.Tx;
 import dev.parley.platform.UniqueViolation;
 import java.sql.SQLException;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.stereotype.Component;
 
 /**
@@ -25,6 +29,7 @@ import org.springframework.stereotype.Component;
  * for you as pending but never shown to them (suppressed), so nothing reveals the block.
  */
 @Component
+@EnableConfigurationProperties(FriendSettings.class)
 class FriendRequests {
     static final int MAX_NOTE = 500;
 
@@ -33,12 +38,17 @@ class FriendRequests {
     private record Row(long id, long from, long to, String note, String status, boolean suppressed, long createdAt, long updatedAt) {}
 
     private final Db db;
+    private final RateLimits rateLimits;
+    private final Duration declineCooldown;
     private final UserDirectory users;
     private final Relationships relationships;
     private final AccountEvents events;
     private final Clock clock;
 
-    FriendRequests(Db db, UserDirectory users, Relationships relationships, AccountEvents events, Clock clock) {
+    FriendRequests(Db db, UserDirectory users, Relationships relationships, AccountEvents events, Clock clock, RateLimits rateLimits,
+                   FriendSettings settings) {
+        this.rateLimits = rateLimits;
+        this.declineCooldown = settings.declineCooldown() == null ? Duration.ZERO : settings.declineCooldown();
         this.db = db;
         this.users = users;
         this.relationships = relationships;
@@ -47,6 +57,7 @@ class FriendRequests {
     }
 
     RequestView send(long me, Long toUser, String rawNote) {
+        rateLimits.check(RateLimits.Action.FRIEND_REQUESTS, me);
         long target = Fields.requiredId("userId", toUser);
         String note = rawNote == null ? "" : Fields.bounded("note", rawNote, MAX_NOTE);
         if (target == me) throw new ParleyException(ErrorCode.CANNOT_BEFRIEND_SELF);
@@ -64,8 +75,9 @@ class FriendRequests {
                     if (p.from() == me) throw new ParleyException(ErrorCode.REQUEST_EXISTS);
                     return accept(tx, p, out); // they asked first: asking back means yes
                 }
-                boolean suppressed = relationships.blocks(tx, target, me);
                 long now = clock.millis();
+                coolingDown(tx, me, target, now);
+                boolean suppressed = relationships.blocks(tx, target, me);
                 long id = tx.updateReturningLong("""
                         INSERT INTO friend_requests (from_user, to_user, pair_key, note, status, suppressed, created_at, updated_at)
                         VALUES (?, ?, ?, ?, 'pending', ?, ?, ?) RETURNING id""",
@@ -81,6 +93,22 @@ class FriendRequests {
         }
         events.publish(out);
         return view;
+    }
+
+    /**
+     * Refuses a request while the latest one between the pair is the sender's own, declined less than the cool-down
+     * ago. The sender was told of the decline ({@code friend_request_updated}), so this reveals nothing new; a block
+     * plays no part in it (ADR 0004), and the decliner may still ask.
+     */
+    private void coolingDown(Tx tx, long me, long target, long now) throws SQLException {
+        if (declineCooldown.isZero()) return;
+        Optional<Row> latest = tx.queryOne("SELECT " + COLUMNS + " FROM friend_requests WHERE pair_key = ? ORDER BY id DESC LIMIT 1",
+                FriendRequests::map, pairKey(me, target));
+        if (latest.isEmpty() || latest.get().from() != me || !"declined".equals(latest.get().status())) return;
+        long left = latest.get().updatedAt() + declineCooldown.toMillis() - now;
+        if (left > 0) {
+            throw new RateLimited(ErrorCode.REQUEST_COOLDOWN, ErrorCode.REQUEST_COOLDOWN.defaultMessage(), (left + 999) / 1000);
+        }
     }
 
     RequestView accept(long me, long requestId) {

@@ -7,7 +7,8 @@ import dev.parley.delivery.Push;
 import dev.parley.platform.ErrorCode;
 import dev.parley.platform.ParleyException;
 import dev.parley.platform.ParleyProperties;
-import dev.parley.platform.TokenBucket;
+import dev.parley.platform.RateLimited;
+import dev.parley.platform.RateLimits;
 import java.nio.charset.StandardCharsets;
 import org.springframework.stereotype.Component;
 
@@ -19,23 +20,25 @@ import org.springframework.stereotype.Component;
 class FrameHandling {
     private final FrameDecoder decoder;
     private final Dispatcher dispatcher;
+    private final RateLimits rateLimits;
     private final int maxFrameBytes;
 
-    FrameHandling(FrameDecoder decoder, Dispatcher dispatcher, ParleyProperties props) {
+    FrameHandling(FrameDecoder decoder, Dispatcher dispatcher, RateLimits rateLimits, ParleyProperties props) {
         this.decoder = decoder;
         this.dispatcher = dispatcher;
+        this.rateLimits = rateLimits;
         this.maxFrameBytes = props.limits().maxFrameBytes();
     }
 
     int maxFrameBytes() { return maxFrameBytes; }
 
-    Push handle(Caller caller, Connection origin, TokenBucket rate, String text) {
+    /** The frame rate is the user's: all their connections and long-poll sessions draw on one bucket. */
+    Push handle(Caller caller, Connection origin, String text) {
         if (text.length() > maxFrameBytes || (text.length() * 3 > maxFrameBytes && text.getBytes(StandardCharsets.UTF_8).length > maxFrameBytes)) {
             return Dispatcher.error(null, new ParleyException(ErrorCode.FRAME_TOO_LARGE, "Frames are at most " + maxFrameBytes + " bytes."));
         }
-        if (!rate.tryTake()) {
-            return Dispatcher.error(peekId(text), new ParleyException(ErrorCode.RATE_LIMITED));
-        }
+        long wait = rateLimits.takeFrame(caller.userId());
+        if (wait != 0) return Dispatcher.error(peekId(text), tooFast(wait));
         try {
             return dispatcher.dispatch(caller, origin, decoder.decode(text));
         } catch (FrameDecoder.BadFrame e) {
@@ -49,7 +52,7 @@ class FrameHandling {
      * for anything else, which then goes the usual way. It saves the hand-off to a virtual thread and back for the
      * most frequent frame there is (19,000 idle connections send 760 pings a second), two thread wake-ups each.
      */
-    Push answerPing(Caller caller, Connection origin, TokenBucket rate, String text) {
+    Push answerPing(Caller caller, Connection origin, String text) {
         if (text.length() > MAX_INLINE_PING || !text.contains("ping")) return null;
         ClientCommand command;
         try {
@@ -58,8 +61,13 @@ class FrameHandling {
             return null; // reported by the usual path
         }
         if (!(command instanceof ClientCommand.Ping ping)) return null;
-        if (!rate.tryTake()) return Dispatcher.error(ping.id(), new ParleyException(ErrorCode.RATE_LIMITED));
+        long wait = rateLimits.takeFrame(caller.userId());
+        if (wait != 0) return Dispatcher.error(ping.id(), tooFast(wait));
         return dispatcher.dispatch(caller, origin, ping); // a pong: nothing blocks
+    }
+
+    private static RateLimited tooFast(long waitNanos) {
+        return RateLimited.afterNanos("Too many frames from your connections; slow down.", waitNanos);
     }
 
     /** Longer than any ping a client needs ({"type":"ping","id":"..."} with a 64-character id). */

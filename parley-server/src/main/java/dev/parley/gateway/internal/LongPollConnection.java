@@ -4,7 +4,6 @@ import dev.parley.account.Caller;
 import dev.parley.delivery.CloseReason;
 import dev.parley.delivery.Connection;
 import dev.parley.delivery.Push;
-import dev.parley.platform.TokenBucket;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,19 +29,17 @@ final class LongPollConnection implements Connection {
     private Runnable onClosed;
     /** Characters of the JSON of the queued frames (about their bytes: frames are mostly ASCII). */
     private long queuedChars;
-    final TokenBucket rate;
     private final ArrayDeque<Numbered> queue = new ArrayDeque<>();
     private long next = 1;
     private MonoSink<Batch> waiter;
     private CloseReason closedWith;
     long lastPollAt;
 
-    LongPollConnection(String id, Caller caller, JsonMapper json, int maxQueued, TokenBucket rate, long now) {
+    LongPollConnection(String id, Caller caller, JsonMapper json, int maxQueued, long now) {
         this.id = id;
         this.caller = caller;
         this.json = json;
         this.maxQueued = maxQueued;
-        this.rate = rate;
         this.lastPollAt = now;
     }
 

@@ -7,7 +7,7 @@ import dev.parley.delivery.Push;
 import dev.parley.platform.ErrorCode;
 import dev.parley.platform.ParleyException;
 import dev.parley.platform.ParleyProperties;
-import dev.parley.platform.TokenBucket;
+import dev.parley.platform.RateLimits;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.security.SecurityRequirement;
 import io.swagger.v3.oas.annotations.tags.Tag;
@@ -52,11 +52,13 @@ class LongPollGateway {
     private final JsonMapper json;
     private final Clock clock;
     private final ParleyProperties props;
+    private final RateLimits rateLimits;
     private final ConnectionRegistry registry;
     private final long maxQueuedBytes;
 
-    LongPollGateway(Delivery delivery, FrameHandling frames, JsonMapper json, Clock clock, ParleyProperties props,
+    LongPollGateway(Delivery delivery, FrameHandling frames, JsonMapper json, Clock clock, ParleyProperties props, RateLimits rateLimits,
                     ConnectionRegistry registry, ConnectionSettings settings) {
+        this.rateLimits = rateLimits;
         this.registry = registry;
         this.maxQueuedBytes = settings.maxQueuedBytes().toBytes();
         this.delivery = delivery;
@@ -79,13 +81,13 @@ class LongPollGateway {
         random.nextBytes(b);
         String id = Base64.getUrlEncoder().withoutPadding().encodeToString(b);
         var limits = props.limits();
-        LongPollConnection c = new LongPollConnection(id, caller, json, props.longpoll().maxQueuedEvents(),
-                new TokenBucket(limits.framesPerSecond(), limits.frameBurst()), clock.millis());
+        LongPollConnection c = new LongPollConnection(id, caller, json, props.longpoll().maxQueuedEvents(), clock.millis());
         sessions.put(id, c);
         c.limit(maxQueuedBytes, () -> registry.release(caller));
         delivery.register(c);
         c.send(new Push("hello", new Hello(caller.userId(), caller.sessionId(), clock.millis(),
-                props.longpoll().maxWait().toSeconds(), props.longpoll().sessionExpiry().toSeconds(), limits.maxFrameBytes())));
+                props.longpoll().maxWait().toSeconds(), props.longpoll().sessionExpiry().toSeconds(), limits.maxFrameBytes(),
+                rateLimits.framesPerSecond(), rateLimits.frameBurst())));
         return new Opened(id, props.longpoll().maxWait().toSeconds(), props.longpoll().sessionExpiry().toSeconds());
     }
 
@@ -109,7 +111,7 @@ class LongPollGateway {
         LongPollConnection c = owned(caller, pollId);
         // A closed session (4429, 4403, shutting down...) does nothing more: its client must open a new one and sync.
         if (c.isClosed()) throw new ParleyException(ErrorCode.LONGPOLL_CLOSED);
-        return frames.handle(caller, c, c.rate, body == null ? "" : body).json(json);
+        return frames.handle(caller, c, body == null ? "" : body).json(json);
     }
 
     @DeleteMapping("/{pollId}")

@@ -7,7 +7,6 @@ import dev.parley.delivery.Push;
 import dev.parley.platform.ApiError;
 import dev.parley.platform.ErrorCode;
 import dev.parley.platform.ParleyException;
-import dev.parley.platform.TokenBucket;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
@@ -66,7 +65,6 @@ final class WebSocketConnection extends ChannelInboundHandlerAdapter implements 
     private final Channel channel;
     /** Set once the token is checked (before the connection is registered anywhere). */
     private volatile Caller caller;
-    TokenBucket rate;
     volatile long lastInboundAt;
     /** Frames written to the channel and not yet to the socket. */
     private volatile int queued;
@@ -104,9 +102,8 @@ final class WebSocketConnection extends ChannelInboundHandlerAdapter implements 
     // ------------------------------------------------------------------ lifecycle
 
     /** The token is good and a slot is reserved: register, say hello, start reading. On a virtual thread. */
-    void open(Caller caller, TokenBucket rate, Push hello) {
+    void open(Caller caller, Push hello) {
         this.caller = caller;
-        this.rate = rate;
         this.lastInboundAt = gateway.clock.millis();
         gateway.registry.add(this);
         // Registered before hello, so that a client that has its hello gets every push from then on. Registering
@@ -358,7 +355,7 @@ final class WebSocketConnection extends ChannelInboundHandlerAdapter implements 
         // but the reply to the frame before may not have been written yet: the virtual thread that handled it
         // wrote it from off the event loop, which queues the write as a task here, then went idle. Writing the
         // pong directly would pass that task; queued as a task of its own, it goes behind it (the queue is FIFO).
-        Push pong = text == BINARY ? null : gateway.frames.answerPing(caller, this, rate, text);
+        Push pong = text == BINARY ? null : gateway.frames.answerPing(caller, this, text);
         if (pong == null) {
             gateway.blocking.run(() -> drain(text));
             return;
@@ -375,7 +372,7 @@ final class WebSocketConnection extends ChannelInboundHandlerAdapter implements 
         while (text != null && closed == 0) {
             Push reply;
             try {
-                reply = text == BINARY ? UNSUPPORTED : gateway.frames.handle(caller, this, rate, text);
+                reply = text == BINARY ? UNSUPPORTED : gateway.frames.handle(caller, this, text);
             } catch (RuntimeException e) {
                 log.error("Frame handling failed", e);
                 reply = Dispatcher.error(null, new ParleyException(ErrorCode.INTERNAL));

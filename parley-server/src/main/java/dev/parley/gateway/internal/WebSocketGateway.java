@@ -9,7 +9,7 @@ import dev.parley.platform.Blocking;
 import dev.parley.platform.ErrorCode;
 import dev.parley.platform.ParleyException;
 import dev.parley.platform.ParleyProperties;
-import dev.parley.platform.TokenBucket;
+import dev.parley.platform.RateLimits;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
@@ -71,6 +71,7 @@ class WebSocketGateway extends ChannelInboundHandlerAdapter {
     final Clock clock;
     private final AccessTokens tokens;
     private final ParleyProperties props;
+    private final RateLimits rateLimits;
     private final WebSocketServerHandshakerFactory handshakers;
     /** Messages (a fragmented one added up) over this close the connection with 1009. */
     final int hardFrameLimit;
@@ -78,8 +79,10 @@ class WebSocketGateway extends ChannelInboundHandlerAdapter {
     final long maxQueuedBytes;
 
     WebSocketGateway(AccessTokens tokens, Delivery delivery, FrameHandling frames, ConnectionRegistry registry,
-                     Blocking blocking, JsonMapper json, Clock clock, ParleyProperties props, ConnectionSettings settings) {
+                     Blocking blocking, JsonMapper json, Clock clock, ParleyProperties props, RateLimits rateLimits,
+                     ConnectionSettings settings) {
         this.tokens = tokens;
+        this.rateLimits = rateLimits;
         this.delivery = delivery;
         this.frames = frames;
         this.registry = registry;
@@ -273,14 +276,13 @@ class WebSocketGateway extends ChannelInboundHandlerAdapter {
                 return;
             }
         }
-        var limits = props.limits();
-        conn.open(caller, new TokenBucket(limits.framesPerSecond(), limits.frameBurst()), new Push("hello", hello(caller)));
+        conn.open(caller, new Push("hello", hello(caller)));
     }
 
     private Hello hello(Caller caller) {
         return new Hello(caller.userId(), caller.sessionId(), clock.millis(),
                 props.websocket().heartbeatInterval().toSeconds(), props.websocket().idleTimeout().toSeconds(),
-                props.limits().maxFrameBytes());
+                props.limits().maxFrameBytes(), rateLimits.framesPerSecond(), rateLimits.frameBurst());
     }
 
     private static String token(HttpRequest req) {

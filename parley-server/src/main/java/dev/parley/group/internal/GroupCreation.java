@@ -6,6 +6,7 @@ import dev.parley.conversation.GroupView;
 import dev.parley.messaging.EntryWriter;
 import dev.parley.platform.ErrorCode;
 import dev.parley.platform.ParleyException;
+import dev.parley.platform.RateLimits;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -17,11 +18,13 @@ import org.springframework.stereotype.Component;
 @Component
 class GroupCreation {
     private final EntryWriter entries;
+    private final RateLimits rateLimits;
     private final Conversations conversations;
     private final GroupAccess access;
     private final Clock clock;
 
-    GroupCreation(EntryWriter entries, Conversations conversations, GroupAccess access, Clock clock) {
+    GroupCreation(EntryWriter entries, Conversations conversations, GroupAccess access, Clock clock, RateLimits rateLimits) {
+        this.rateLimits = rateLimits;
         this.entries = entries;
         this.conversations = conversations;
         this.access = access;
@@ -29,6 +32,7 @@ class GroupCreation {
     }
 
     GroupView create(Caller caller, String rawName, List<Long> memberIds) {
+        rateLimits.check(RateLimits.Action.GROUP_CREATIONS, caller.userId());
         String name = GroupAccess.name(rawName);
         long me = caller.userId();
         LinkedHashSet<Long> distinct = new LinkedHashSet<>(memberIds == null ? List.of() : memberIds);

@@ -9,6 +9,7 @@ import dev.parley.messaging.EntryWriter;
 import dev.parley.platform.Db;
 import dev.parley.platform.ErrorCode;
 import dev.parley.platform.ParleyException;
+import dev.parley.platform.RateLimits;
 import dev.parley.platform.Tx;
 import java.security.SecureRandom;
 import java.sql.ResultSet;
@@ -52,13 +53,16 @@ class GroupInvites {
 
     private final SecureRandom random = new SecureRandom();
     private final Db db;
+    private final RateLimits rateLimits;
     private final EntryWriter entries;
     private final Conversations conversations;
     private final GroupAccess access;
     private final Relationships relationships;
     private final Clock clock;
 
-    GroupInvites(Db db, EntryWriter entries, Conversations conversations, GroupAccess access, Relationships relationships, Clock clock) {
+    GroupInvites(Db db, EntryWriter entries, Conversations conversations, GroupAccess access, Relationships relationships, Clock clock,
+            RateLimits rateLimits) {
+        this.rateLimits = rateLimits;
         this.db = db;
         this.entries = entries;
         this.conversations = conversations;
@@ -68,6 +72,7 @@ class GroupInvites {
     }
 
     InviteView create(Caller caller, long groupId, Integer expiresInHours, Integer maxUses) {
+        rateLimits.check(RateLimits.Action.INVITE_CREATIONS, caller.userId());
         if (expiresInHours != null && (expiresInHours < 1 || expiresInHours > MAX_HOURS)) {
             throw ParleyException.invalid("Field 'expiresInHours' must be 1 to " + MAX_HOURS + ".");
         }
@@ -125,6 +130,7 @@ class GroupInvites {
      */
     GroupView join(Caller caller, String code) {
         long me = caller.userId();
+        rateLimits.check(RateLimits.Action.GROUP_JOINS, me);
         Long groupId = db.read(tx -> live(tx, code, me));
         return entries.write(null, (tx, out) -> {
             conversations.lock(tx, groupId);

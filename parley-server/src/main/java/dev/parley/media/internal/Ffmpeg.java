@@ -4,8 +4,10 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -16,30 +18,63 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * ffprobe and ffmpeg (Debian's {@code ffmpeg} package) for voice and video: duration, dimensions, a poster frame
  * and a waveform. Probed once at start-up; when they are missing every method answers "nothing" and uploads go on
- * without these (client-supplied duration and waveform are used instead). Each run is a child process with a time
- * limit, reading only local files ({@code -protocol_whitelist file}), with the demuxer chosen from the type we
- * detected rather than by ffmpeg's own probing.
+ * without these (client-supplied duration and waveform are used instead). Each run is a child process reading only
+ * local files ({@code -protocol_whitelist file}), with the demuxer chosen from the type we detected rather than by
+ * ffmpeg's own probing, decoding on one thread.
+ *
+ * <p>A small file can decode for a long time (a 6 MB Opus file of three hours took 13 s of a core), so: at most
+ * {@code parley.media.ffmpeg-max-processes} processes run at once on this node, and the work on one upload has a
+ * {@link Budget} of {@code parley.media.ffmpeg-timeout} of wall-clock time, waiting for a process included. Past it
+ * the process (and anything it started) is killed and the method throws {@link TimedOut}; the upload is then stored
+ * without what was not computed, as if ffmpeg were missing. The waveform decodes at most
+ * {@link #WAVEFORM_MAX_SECONDS} of audio and the poster at most {@link #POSTER_MAX_SECONDS} of input.
  */
 @Component
 class Ffmpeg {
     private static final Logger log = LoggerFactory.getLogger(Ffmpeg.class);
-    private static final long TIMEOUT_SECONDS = 60;
     static final int WAVEFORM_BUCKETS = 64;
+    /** Audio longer than this gets no waveform from the server (the client's, if it sent one, is kept). */
+    static final int WAVEFORM_MAX_SECONDS = 1800;
+    /** The poster is the first frame: no more than this much of the input is read to find it. */
+    static final int POSTER_MAX_SECONDS = 30;
 
     private final String ffmpeg;
     private final String ffprobe;
     private final boolean available;
+    private final Semaphore slots;
+    private final int maxProcesses;
+    private final Duration timeout;
     private final JsonMapper json = JsonMapper.builder().build();
 
     Ffmpeg(MediaProperties props) {
         this.ffmpeg = props.ffmpeg();
         this.ffprobe = props.ffprobe();
         this.available = works(ffmpeg) && works(ffprobe);
+        this.maxProcesses = props.ffmpegProcesses();
+        this.slots = new Semaphore(maxProcesses, true);
+        this.timeout = props.ffmpegTimeout() == null ? Duration.ofSeconds(20) : props.ffmpegTimeout();
         if (available) log.info("Media: ffmpeg found ({}, {}): durations, waveforms and poster frames are computed", ffmpeg, ffprobe);
         else log.info("Media: ffmpeg not found ({}): voice and video are stored without server-side duration, waveform or poster", ffmpeg);
     }
 
     boolean available() { return available; }
+
+    /** The wall-clock time left for the ffmpeg work on one upload: one per upload, shared by all its runs. */
+    static final class Budget {
+        private final long deadlineNanos;
+
+        private Budget(Duration d) {
+            this.deadlineNanos = System.nanoTime() + d.toNanos();
+        }
+
+        long leftNanos() {
+            return deadlineNanos - System.nanoTime();
+        }
+    }
+
+    Budget budget() {
+        return new Budget(timeout);
+    }
 
     private static boolean works(String binary) {
         if (binary == null || binary.isBlank()) return false;
@@ -59,12 +94,12 @@ class Ffmpeg {
     record Probe(Long durationMs, Integer width, Integer height, boolean hasAudio, boolean hasVideo) {}
 
     /** Null when ffmpeg is missing; throws {@link Unreadable} when ffprobe cannot read the file. */
-    Probe probe(Path file, String contentType) throws IOException {
+    Probe probe(Path file, String contentType, Budget budget) throws IOException {
         if (!available) return null;
         List<String> cmd = new ArrayList<>(List.of(ffprobe, "-v", "error", "-protocol_whitelist", "file"));
         cmd.addAll(demuxer(contentType));
         cmd.addAll(List.of("-print_format", "json", "-show_format", "-show_streams", "file:" + file));
-        byte[] out = run(cmd, 1 << 20);
+        byte[] out = run(cmd, 1 << 20, budget);
         if (out == null) throw new Unreadable();
         JsonNode root = json.readTree(out);
         Long duration = null;
@@ -105,14 +140,17 @@ class Ffmpeg {
 
     /**
      * 64 buckets, 0..255: the RMS level of each 64th of the audio, scaled so the loudest bucket is 255. Decoded by
-     * ffmpeg to 8 kHz mono 16-bit PCM, read as a stream (10 ms windows), never held whole.
+     * ffmpeg to 8 kHz mono 16-bit PCM, read as a stream (10 ms windows), never held whole. Null for audio longer
+     * than {@link #WAVEFORM_MAX_SECONDS} (only that much is decoded: a container's stated duration may lie).
      */
-    int[] waveform(Path file, String contentType) throws IOException {
+    int[] waveform(Path file, String contentType, Budget budget) throws IOException {
         if (!available) return null;
-        List<String> cmd = new ArrayList<>(List.of(ffmpeg, "-nostdin", "-v", "error", "-protocol_whitelist", "file"));
+        List<String> cmd = new ArrayList<>(List.of(ffmpeg, "-nostdin", "-v", "error", "-protocol_whitelist", "file", "-threads", "1"));
         cmd.addAll(demuxer(contentType));
-        cmd.addAll(List.of("-i", "file:" + file, "-vn", "-ac", "1", "-ar", "8000", "-f", "s16le", "-acodec", "pcm_s16le", "pipe:1"));
-        Process p = watched(new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).start());
+        cmd.addAll(List.of("-t", Integer.toString(WAVEFORM_MAX_SECONDS), "-i", "file:" + file, "-vn", "-ac", "1", "-ar", "8000",
+                "-f", "s16le", "-acodec", "pcm_s16le", "pipe:1"));
+        Run run = start(cmd, budget);
+        Process p = run.process;
         List<Double> windows = new ArrayList<>(); // sum of squares per 80-sample window
         try (InputStream in = new java.io.BufferedInputStream(p.getInputStream(), 65536)) {
             byte[] buf = new byte[160];
@@ -125,15 +163,12 @@ class Ffmpeg {
                     sum += (double) s * s;
                 }
                 windows.add(sum / (n / 2));
-                if (windows.size() > 8_640_000) { // a day of audio
-                    p.destroyForcibly();
-                    return null;
-                }
             }
         } finally {
-            finish(p);
+            run.finish();
         }
         if (p.exitValue() != 0 || windows.isEmpty()) return null;
+        if (windows.size() >= WAVEFORM_MAX_SECONDS * 100L - 1) return null; // cut off by -t: longer than we decode
         double[] rms = new double[WAVEFORM_BUCKETS];
         for (int b = 0; b < WAVEFORM_BUCKETS; b++) {
             int from = (int) ((long) b * windows.size() / WAVEFORM_BUCKETS);
@@ -151,17 +186,22 @@ class Ffmpeg {
     }
 
     /** The first frame as a JPEG at most {@code maxSide} pixels on its longer side, or null. */
-    Path poster(Path file, String contentType, int maxSide, Path work) throws IOException {
+    Path poster(Path file, String contentType, int maxSide, Path work, Budget budget) throws IOException {
         if (!available) return null;
-        Path out = Files.createTempFile(work, "poster-", ".jpg");
-        List<String> cmd = new ArrayList<>(List.of(ffmpeg, "-nostdin", "-v", "error", "-y", "-protocol_whitelist", "file"));
+        Path out = Files.createTempFile(work, "poster-", ".jpg", dev.parley.platform.PrivateFiles.fileAttributes());
+        List<String> cmd = new ArrayList<>(List.of(ffmpeg, "-nostdin", "-v", "error", "-y", "-protocol_whitelist", "file", "-threads", "1"));
         cmd.addAll(demuxer(contentType));
         String scale = "scale=w='if(gt(iw,ih),min(" + maxSide + ",iw),-2)':h='if(gt(iw,ih),-2,min(" + maxSide + ",ih))'";
-        cmd.addAll(List.of("-i", "file:" + file, "-an", "-frames:v", "1", "-vf", scale, "-f", "image2", "-c:v", "mjpeg", "-q:v", "4",
-                "file:" + out));
-        if (run(cmd, 1 << 16) == null || Files.size(out) == 0) {
+        cmd.addAll(List.of("-t", Integer.toString(POSTER_MAX_SECONDS), "-i", "file:" + file, "-an", "-frames:v", "1", "-vf", scale,
+                "-f", "image2", "-c:v", "mjpeg", "-q:v", "4", "file:" + out));
+        try {
+            if (run(cmd, 1 << 16, budget) == null || Files.size(out) == 0) {
+                Files.deleteIfExists(out);
+                return null;
+            }
+        } catch (IOException e) {
             Files.deleteIfExists(out);
-            return null;
+            throw e;
         }
         return out;
     }
@@ -179,43 +219,91 @@ class Ffmpeg {
         return f == null ? List.of() : List.of("-f", f);
     }
 
-    /** Runs to completion within the time limit; stdout (at most {@code maxOut} bytes) or null on failure. */
-    private static byte[] run(List<String> cmd, int maxOut) throws IOException {
-        Process p = watched(new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).start());
+    /** Runs to completion within the budget; stdout (at most {@code maxOut} bytes) or null on failure. */
+    private byte[] run(List<String> cmd, int maxOut, Budget budget) throws IOException {
+        Run run = start(cmd, budget);
         byte[] out;
-        try (InputStream in = p.getInputStream()) {
+        try (InputStream in = run.process.getInputStream()) {
             out = in.readNBytes(maxOut);
             in.transferTo(java.io.OutputStream.nullOutputStream());
         } finally {
-            finish(p);
+            run.finish();
         }
-        return p.exitValue() == 0 ? out : null;
+        return run.process.exitValue() == 0 ? out : null;
     }
 
-    /** Kills {@code p} once it has run past the time limit (so a blocked read of its output ends too). */
-    private static Process watched(Process p) {
-        Thread.ofVirtual().name("parley-ffmpeg-watchdog").start(() -> {
-            try {
-                if (!p.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) p.destroyForcibly();
-            } catch (InterruptedException e) {
-                p.destroyForcibly();
-            }
-        });
-        return p;
-    }
-
-    private static void finish(Process p) throws IOException {
+    /**
+     * Waits for a free process slot (within the budget), then starts {@code cmd} with a watchdog that kills it at the
+     * budget's end (a blocked read of its output then ends too). {@link Run#finish} releases the slot.
+     */
+    private Run start(List<String> cmd, Budget budget) throws IOException {
         try {
-            if (!p.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                p.waitFor(5, TimeUnit.SECONDS);
+            if (!slots.tryAcquire(Math.max(0, budget.leftNanos()), TimeUnit.NANOSECONDS)) {
+                throw new TimedOut("no ffmpeg process free within the time limit");
             }
         } catch (InterruptedException e) {
-            p.destroyForcibly();
             Thread.currentThread().interrupt();
             throw new IOException("interrupted", e);
         }
-        if (p.isAlive()) throw new IOException("ffmpeg did not stop");
+        Process p;
+        try {
+            p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        } catch (IOException | RuntimeException e) {
+            slots.release();
+            throw e;
+        }
+        Run run = new Run(p, budget);
+        Thread.ofVirtual().name("parley-ffmpeg-watchdog").start(run::watch);
+        return run;
+    }
+
+    /** One running process, holding a slot. */
+    private final class Run {
+        final Process process;
+        final Budget budget;
+        volatile boolean killed;
+
+        Run(Process process, Budget budget) {
+            this.process = process;
+            this.budget = budget;
+        }
+
+        void watch() {
+            try {
+                if (process.waitFor(Math.max(0, budget.leftNanos()), TimeUnit.NANOSECONDS)) return;
+            } catch (InterruptedException e) {
+                // fall through: kill
+            }
+            kill();
+        }
+
+        void kill() {
+            killed = true;
+            process.descendants().forEach(ProcessHandle::destroyForcibly);
+            process.destroyForcibly();
+        }
+
+        /** Waits for the end (killing at the budget's end), frees the slot; throws {@link TimedOut} if it was killed. */
+        void finish() throws IOException {
+            try {
+                if (!process.waitFor(Math.max(0, budget.leftNanos()), TimeUnit.NANOSECONDS)) kill();
+                if (!process.waitFor(5, TimeUnit.SECONDS)) throw new IOException("ffmpeg did not stop");
+            } catch (InterruptedException e) {
+                kill();
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted", e);
+            } finally {
+                if (!process.isAlive()) slots.release();
+            }
+            if (killed) throw new TimedOut("ffmpeg ran past the time limit");
+        }
+    }
+
+    /** The upload's ffmpeg time ran out (waiting for a process, or running one): go on without what it would give. */
+    static final class TimedOut extends IOException {
+        TimedOut(String message) {
+            super(message);
+        }
     }
 
     /** ffprobe could not read the file as the type its first bytes claim. */

@@ -50,7 +50,7 @@ final class ImageProcessing {
         Path stored = source;
         int orientation = 1;
         if (!contentType.equals("image/gif")) {
-            stored = Files.createTempFile(work, "strip-", ".part");
+            stored = Files.createTempFile(work, "strip-", ".part", dev.parley.platform.PrivateFiles.fileAttributes());
             try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(stored), 65536)) {
                 switch (contentType) {
                     case "image/jpeg" -> orientation = MetadataStripping.jpeg(source, out);
@@ -137,8 +137,13 @@ final class ImageProcessing {
         } finally {
             g.dispose();
         }
-        Path file = Files.createTempFile(work, "thumb-", ".part");
-        if (!ImageIO.write(out, alpha ? "png" : "jpeg", file.toFile())) {
+        Path file = Files.createTempFile(work, "thumb-", ".part", dev.parley.platform.PrivateFiles.fileAttributes());
+        boolean written;
+        // Through a stream: ImageIO.write(..., File) deletes the file and creates a new one, with the umask's mode.
+        try (OutputStream os = Files.newOutputStream(file)) {
+            written = ImageIO.write(out, alpha ? "png" : "jpeg", os);
+        }
+        if (!written) {
             Files.deleteIfExists(file);
             return null;
         }

@@ -1,5 +1,6 @@
 package dev.parley.media.internal;
 
+import dev.parley.platform.PrivateFiles;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.channels.Channels;
@@ -20,7 +21,7 @@ final class LocalMediaStore implements MediaStore {
 
     LocalMediaStore(Path root) throws IOException {
         this.root = root;
-        Files.createDirectories(root);
+        PrivateFiles.createDirectories(root);
     }
 
     Path root() { return root; }
@@ -37,7 +38,7 @@ final class LocalMediaStore implements MediaStore {
             Files.deleteIfExists(source);
             return;
         }
-        Files.createDirectories(target.getParent());
+        PrivateFiles.createDirectories(target.getParent());
         try {
             Files.move(source, target, StandardCopyOption.ATOMIC_MOVE);
         } catch (FileAlreadyExistsException raced) {
@@ -46,6 +47,7 @@ final class LocalMediaStore implements MediaStore {
             Path aside = target.resolveSibling(key + ".part-" + Long.toHexString(System.nanoTime()));
             try {
                 Files.copy(source, aside);
+                PrivateFiles.restrict(aside);
                 Files.move(aside, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             } finally {
                 Files.deleteIfExists(aside);

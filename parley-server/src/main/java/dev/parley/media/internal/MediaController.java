@@ -130,42 +130,48 @@ class MediaController {
     SignedPaths url(Caller caller, @PathVariable String id) {
         MediaRecords.MediaRow row = downloads.visible(caller.userId(), id);
         long exp = clock.millis() + media.urlTtl().toMillis();
-        return new SignedPaths(path(row.id(), "content", caller.userId(), exp),
-                row.thumbnailSha256() == null ? null : path(row.id(), "thumbnail", caller.userId(), exp),
-                row.posterSha256() == null ? null : path(row.id(), "poster", caller.userId(), exp), exp);
+        return new SignedPaths(path(row.id(), "content", caller, exp),
+                row.thumbnailSha256() == null ? null : path(row.id(), "thumbnail", caller, exp),
+                row.posterSha256() == null ? null : path(row.id(), "poster", caller, exp), exp);
     }
 
-    private String path(String id, String variant, long userId, long exp) {
+    /** Signed for the caller's device session: a logout or a revocation of that session ends the path too. */
+    private String path(String id, String variant, Caller caller, long exp) {
         String base = "/api/v1/media/" + id + (variant.equals("content") ? "" : "/" + variant) + "/content";
-        return base + "?u=" + userId + "&exp=" + exp + "&sig=" + signed.sign(id, variant, userId, exp);
+        return base + "?u=" + caller.userId() + "&s=" + caller.sessionId() + "&exp=" + exp + "&sig="
+                + signed.sign(id, variant, caller.userId(), caller.sessionId(), exp);
     }
 
     @GetMapping("/{id}/content")
     @Operation(summary = "The media's bytes by signed path (from /url)")
-    Mono<Void> signedContent(@PathVariable String id, @RequestParam(required = false) Long u, @RequestParam(required = false) Long exp,
-                             @RequestParam(required = false) String sig, ServerWebExchange exchange) {
-        return bySignature(id, "content", MediaDownloads.Variant.CONTENT, u, exp, sig, exchange);
+    Mono<Void> signedContent(@PathVariable String id, @RequestParam(required = false) Long u, @RequestParam(required = false) Long s,
+            @RequestParam(required = false) Long exp, @RequestParam(required = false) String sig, ServerWebExchange exchange) {
+        return bySignature(id, "content", MediaDownloads.Variant.CONTENT, u, s, exp, sig, exchange);
     }
 
     @GetMapping("/{id}/thumbnail/content")
     @Operation(summary = "The thumbnail by signed path (from /url)")
-    Mono<Void> signedThumbnail(@PathVariable String id, @RequestParam(required = false) Long u, @RequestParam(required = false) Long exp,
-                               @RequestParam(required = false) String sig, ServerWebExchange exchange) {
-        return bySignature(id, "thumbnail", MediaDownloads.Variant.THUMBNAIL, u, exp, sig, exchange);
+    Mono<Void> signedThumbnail(@PathVariable String id, @RequestParam(required = false) Long u, @RequestParam(required = false) Long s,
+            @RequestParam(required = false) Long exp, @RequestParam(required = false) String sig, ServerWebExchange exchange) {
+        return bySignature(id, "thumbnail", MediaDownloads.Variant.THUMBNAIL, u, s, exp, sig, exchange);
     }
 
     @GetMapping("/{id}/poster/content")
     @Operation(summary = "The poster by signed path (from /url)")
-    Mono<Void> signedPoster(@PathVariable String id, @RequestParam(required = false) Long u, @RequestParam(required = false) Long exp,
-                            @RequestParam(required = false) String sig, ServerWebExchange exchange) {
-        return bySignature(id, "poster", MediaDownloads.Variant.POSTER, u, exp, sig, exchange);
+    Mono<Void> signedPoster(@PathVariable String id, @RequestParam(required = false) Long u, @RequestParam(required = false) Long s,
+            @RequestParam(required = false) Long exp, @RequestParam(required = false) String sig, ServerWebExchange exchange) {
+        return bySignature(id, "poster", MediaDownloads.Variant.POSTER, u, s, exp, sig, exchange);
     }
 
-    /** A bad, expired or foreign signature is {@code media_not_found}, like everything else that may not be seen. */
-    private Mono<Void> bySignature(String id, String variant, MediaDownloads.Variant v, Long u, Long exp, String sig, ServerWebExchange exchange) {
-        if (u == null || exp == null || exp <= clock.millis() || !signed.valid(id, variant, u, exp, sig)) {
+    /**
+     * A bad, expired or foreign signature, or one whose device session has ended (logout, password change elsewhere,
+     * revoked), is {@code media_not_found}, like everything else that may not be seen.
+     */
+    private Mono<Void> bySignature(String id, String variant, MediaDownloads.Variant v, Long u, Long s, Long exp, String sig,
+                                   ServerWebExchange exchange) {
+        if (u == null || s == null || exp == null || exp <= clock.millis() || !signed.valid(id, variant, u, s, exp, sig)) {
             return Mono.error(MediaDownloads.notFound());
         }
-        return downloads.serve(u, id, v, exchange);
+        return downloads.serveSigned(u, s, id, v, exchange);
     }
 }

@@ -1,5 +1,6 @@
 package dev.parley.media.internal;
 
+import dev.parley.account.AccessTokens;
 import dev.parley.platform.Blocking;
 import dev.parley.platform.Db;
 import dev.parley.platform.ErrorCode;
@@ -32,8 +33,10 @@ class MediaDownloads {
     private final MediaRecords records;
     private final MediaStore store;
     private final Blocking blocking;
+    private final AccessTokens tokens;
 
-    MediaDownloads(Db db, MediaRecords records, MediaStore store, Blocking blocking) {
+    MediaDownloads(Db db, MediaRecords records, MediaStore store, Blocking blocking, AccessTokens tokens) {
+        this.tokens = tokens;
         this.db = db;
         this.records = records;
         this.store = store;
@@ -56,6 +59,14 @@ class MediaDownloads {
 
     Mono<Void> serve(long userId, String id, Variant variant, ServerWebExchange exchange) {
         return blocking.call(() -> visible(userId, id)).flatMap(row -> write(row, variant, exchange));
+    }
+
+    /** By a signed path: only while the device session it was signed for is live. */
+    Mono<Void> serveSigned(long userId, long sessionId, String id, Variant variant, ServerWebExchange exchange) {
+        return blocking.call(() -> {
+            if (!tokens.sessionLive(userId, sessionId)) throw notFound();
+            return visible(userId, id);
+        }).flatMap(row -> write(row, variant, exchange));
     }
 
     private Mono<Void> write(MediaRecords.MediaRow row, Variant variant, ServerWebExchange exchange) {

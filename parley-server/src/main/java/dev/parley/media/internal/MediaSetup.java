@@ -1,8 +1,8 @@
 package dev.parley.media.internal;
 
 import dev.parley.platform.ParleyProperties;
+import dev.parley.platform.PrivateFiles;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,11 +28,11 @@ class MediaSetup {
     }
 
     /** {@code <data>/media}: blobs (local store) and {@code uploads/} (uploads in progress, work files). */
-    static Path mediaDir(ParleyProperties props) {
-        return props.dataDir().toAbsolutePath().normalize().resolve("media");
+    static Path mediaDir(ParleyProperties props) throws IOException {
+        return PrivateFiles.createDirectories(PrivateFiles.dataDir(props.dataDir()).resolve("media"));
     }
 
     static Path uploadsDir(ParleyProperties props) throws IOException {
-        return Files.createDirectories(mediaDir(props).resolve("uploads"));
+        return PrivateFiles.createDirectories(mediaDir(props).resolve("uploads"));
     }
 }

@@ -6,7 +6,9 @@ import dev.parley.platform.Blocking;
 import dev.parley.platform.Db;
 import dev.parley.platform.ErrorCode;
 import dev.parley.platform.ParleyException;
+import dev.parley.platform.RateLimits;
 import dev.parley.platform.ParleyProperties;
+import dev.parley.platform.PrivateFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -58,6 +60,7 @@ class MediaUploads {
 
     private final Db db;
     private final MediaRecords records;
+    private final RateLimits rateLimits;
     private final UploadCompletion completion;
     private final MediaProperties media;
     private final Blocking blocking;
@@ -74,7 +77,8 @@ class MediaUploads {
     }
 
     MediaUploads(Db db, MediaRecords records, UploadCompletion completion, MediaProperties media, ParleyProperties props,
-                 Blocking blocking, Clock clock) throws IOException {
+                 Blocking blocking, Clock clock, RateLimits rateLimits) throws IOException {
+        this.rateLimits = rateLimits;
         this.db = db;
         this.records = records;
         this.completion = completion;
@@ -90,6 +94,7 @@ class MediaUploads {
     record UploadView(String uploadId, long offset, long size, Long expiresAt, MediaView media) {}
 
     UploadView create(Caller caller, CreateRequest r) {
+        rateLimits.check(RateLimits.Action.UPLOADS, caller.userId());
         MediaKind kind = MediaKind.parse(r.kind());
         if (r.size() == null) throw ParleyException.invalid("Field 'size' is required.");
         if (r.size() < 1) throw ParleyException.invalid("Field 'size' must be at least 1.");
@@ -117,6 +122,11 @@ class MediaUploads {
         var row = new MediaRecords.UploadRow(id, caller.userId(), kind, name, r.size(), claimed, r.durationMs(), waveform, now,
                 now + media.uploadExpiry().toMillis());
         db.write(tx -> {
+            records.lockUploadsOf(tx, caller.userId());
+            if (records.openUploads(tx, caller.userId(), now) >= media.maxOpenUploads()) {
+                throw new ParleyException(ErrorCode.TOO_MANY_OPEN_UPLOADS, "You have " + media.maxOpenUploads()
+                        + " unfinished uploads; finish or cancel one first (or let it expire).");
+            }
             if (records.usage(tx, caller.userId()) + r.size() > media.quotaPerUser().toBytes()) {
                 throw new ParleyException(ErrorCode.QUOTA_EXCEEDED,
                         "This upload would take you past your storage quota of " + media.quotaPerUser().toBytes() + " bytes.");
@@ -125,7 +135,7 @@ class MediaUploads {
             return null;
         });
         try {
-            Files.createFile(part(id));
+            PrivateFiles.createFile(part(id));
         } catch (IOException e) {
             db.write(tx -> records.deleteUpload(tx, id));
             throw new UncheckedIOException(e);
@@ -137,7 +147,11 @@ class MediaUploads {
     UploadView status(Caller caller, String id) {
         if (id != null && id.matches("[A-Za-z0-9_-]{22}")) {
             var done = db.read(tx -> records.fromUpload(tx, caller.userId(), id));
-            if (done.isPresent()) return new UploadView(id, done.get().size(), done.get().size(), null, done.get().view());
+            if (done.isPresent()) {
+                // The offset and size of the bytes received, as the last PATCH answered, not the stored size.
+                long received = done.get().received();
+                return new UploadView(id, received, received, null, done.get().media().view());
+            }
         }
         MediaRecords.UploadRow u = own(caller, id);
         return new UploadView(id, offset(id), u.size(), u.expiresAt(), null);

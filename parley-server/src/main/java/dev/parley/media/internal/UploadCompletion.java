@@ -109,17 +109,21 @@ class UploadCompletion {
                         thumbnailType(r.thumbnail()), null);
             }
             case VOICE -> {
-                Ffmpeg.Probe probe = probe(part, type);
+                Ffmpeg.Budget budget = ffmpeg.budget();
+                Ffmpeg.Probe probe = probe(part, type, budget);
                 if (probe != null) {
                     if (!probe.hasAudio()) throw new ParleyException(ErrorCode.MEDIA_TYPE_MISMATCH, "A voice message needs an audio stream.");
                     if (probe.durationMs() != null) duration = probe.durationMs();
-                    int[] wave = ffmpeg.waveform(part, type);
-                    if (wave != null) waveform = Arrays.stream(wave).mapToObj(String::valueOf).collect(Collectors.joining(","));
+                    if (probe.durationMs() == null || probe.durationMs() <= Ffmpeg.WAVEFORM_MAX_SECONDS * 1000L) {
+                        int[] wave = unlessTimedOut(() -> ffmpeg.waveform(part, type, budget));
+                        if (wave != null) waveform = Arrays.stream(wave).mapToObj(String::valueOf).collect(Collectors.joining(","));
+                    }
                 }
                 return new Processed(part, sha256, Files.size(part), null, null, duration, waveform, null, null, null);
             }
             case VIDEO -> {
-                Ffmpeg.Probe probe = probe(part, type);
+                Ffmpeg.Budget budget = ffmpeg.budget();
+                Ffmpeg.Probe probe = probe(part, type, budget);
                 Integer w = null, h = null;
                 Path poster = null, thumb = null;
                 if (probe != null) {
@@ -129,7 +133,7 @@ class UploadCompletion {
                     h = probe.height();
                     // The poster is decoded by ffmpeg: only for frames within the image pixel limit.
                     if (w != null && h != null && (long) w * h <= media.maxImagePixels()) {
-                        poster = ffmpeg.poster(part, type, POSTER_MAX_SIDE, work);
+                        poster = unlessTimedOut(() -> ffmpeg.poster(part, type, POSTER_MAX_SIDE, work, budget));
                         if (poster != null) {
                             produced.add(poster);
                             int[] d = ImageProcessing.dimensions(poster);
@@ -146,12 +150,29 @@ class UploadCompletion {
         }
     }
 
-    /** ffprobe's reading, or null without ffmpeg; a file ffprobe cannot read is not the type it starts as. */
-    private Ffmpeg.Probe probe(Path part, String type) throws IOException {
+    /**
+     * ffprobe's reading, or null without ffmpeg or when its time ran out (then the upload is stored as without
+     * ffmpeg); a file ffprobe cannot read is not the type it starts as.
+     */
+    private Ffmpeg.Probe probe(Path part, String type, Ffmpeg.Budget budget) throws IOException {
         try {
-            return ffmpeg.probe(part, type);
+            return unlessTimedOut(() -> ffmpeg.probe(part, type, budget));
         } catch (Ffmpeg.Unreadable e) {
             throw new ParleyException(ErrorCode.MEDIA_TYPE_MISMATCH, "The bytes are not readable as " + type + ".");
+        }
+    }
+
+    private interface FfmpegWork<T> {
+        T run() throws IOException;
+    }
+
+    /** What ffmpeg computed, or null when the upload's ffmpeg time ran out: derived data is best effort. */
+    private static <T> T unlessTimedOut(FfmpegWork<T> work) throws IOException {
+        try {
+            return work.run();
+        } catch (Ffmpeg.TimedOut e) {
+            log.info("Media: {}; the upload is stored without it", e.getMessage());
+            return null;
         }
     }
 
@@ -178,7 +199,7 @@ class UploadCompletion {
                 if (posterSha != null) store.put(posterSha, p.poster());
                 store.put(p.sha256(), p.stored());
                 db.write(tx -> {
-                    records.insertMedia(tx, row, u.id());
+                    records.insertMedia(tx, row, u.id(), u.size());
                     records.deleteUpload(tx, u.id());
                     return null;
                 });

@@ -8,6 +8,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.core.annotation.Order;
 import org.springframework.core.codec.DecodingException;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.MediaType;
@@ -57,7 +58,8 @@ class ApiExceptionHandler implements WebExceptionHandler {
         var response = exchange.getResponse();
         response.setStatusCode(a.status);
         response.getHeaders().setContentType(MediaType.APPLICATION_JSON);
-        if (a.error.retryAfter() != null) response.getHeaders().set("Retry-After", Long.toString(a.error.retryAfter())); // RFC 9110 §10.2.3
+        // RFC 9110 §10.2.3: the same seconds as the body's retryAfter.
+        if (a.error.retryAfter() != null) response.getHeaders().set(HttpHeaders.RETRY_AFTER, Long.toString(a.error.retryAfter()));
         return response.writeWith(Mono.just(response.bufferFactory().wrap(body)));
     }
 
@@ -73,9 +75,14 @@ class ApiExceptionHandler implements WebExceptionHandler {
             if (root instanceof StreamReadException) {
                 return error(ErrorCode.BAD_JSON, ErrorCode.BAD_JSON.defaultMessage());
             }
+            if (root instanceof DatabindException d && d.getPath().isEmpty()) {
+                // [] or 42 where an object is expected: as for a frame that is not one JSON object.
+                return error(ErrorCode.BAD_JSON, "The request body must be one JSON object.");
+            }
             if (root instanceof DatabindException d) {
-                String path = d.getPath().stream().map(r -> r.getPropertyName() != null ? r.getPropertyName() : "[" + r.getIndex() + "]")
-                        .reduce((x, y) -> x + "." + y).orElse("body");
+                // memberIds[0], media.kind: the field as the client wrote it.
+                String path = d.getPath().stream().map(r -> r.getPropertyName() != null ? "." + r.getPropertyName() : "[" + r.getIndex() + "]")
+                        .reduce((x, y) -> x + y).map(p -> p.startsWith(".") ? p.substring(1) : p).orElse("body");
                 return error(ErrorCode.INVALID_FIELD, "Field '" + path + "' has the wrong type.");
             }
             if (root instanceof JacksonException) return error(ErrorCode.BAD_JSON, ErrorCode.BAD_JSON.defaultMessage());

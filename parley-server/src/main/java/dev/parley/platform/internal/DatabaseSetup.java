@@ -4,6 +4,7 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.parley.platform.Db;
 import dev.parley.platform.ParleyProperties;
+import dev.parley.platform.PrivateFiles;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import javax.sql.DataSource;
@@ -23,11 +24,9 @@ class DatabaseSetup {
         ParleyProperties.Database cfg = props.database();
         String url = cfg.url() == null || cfg.url().isBlank() ? null : cfg.url().trim();
         if (url == null || url.startsWith("jdbc:sqlite:")) {
-            if (url == null) {
-                Path dir = props.dataDir().toAbsolutePath().normalize();
-                Files.createDirectories(dir);
-                url = "jdbc:sqlite:" + dir.resolve("parley.db");
-            }
+            Path dir = PrivateFiles.dataDir(props.dataDir());
+            if (url == null) url = "jdbc:sqlite:" + dir.resolve("parley.db");
+            ownerOnlyDatabaseFile(url);
             SqliteDb.sizePagesIfNew(url);
             migrate(SqliteDb.dataSource(url, false), "sqlite");
             log.info("Database: embedded SQLite ({})", url.substring("jdbc:sqlite:".length()));
@@ -46,6 +45,19 @@ class DatabaseSetup {
             return new PostgresDb(writers, readers);
         }
         throw new IllegalArgumentException("parley.database.url must be empty, jdbc:sqlite:... or jdbc:postgresql:...");
+    }
+
+    /**
+     * SQLite creates a database file with mode 0644 less the umask, and its {@code -wal} and {@code -shm} files with
+     * the database file's mode (https://sqlite.org/tempfiles.html; os_unix.c findCreateFileMode): so an empty file
+     * created owner-only beforehand (an empty file is an empty database) makes all three owner-only.
+     */
+    private static void ownerOnlyDatabaseFile(String url) throws java.io.IOException {
+        String path = url.substring("jdbc:sqlite:".length());
+        if (path.startsWith("file:") || path.contains("?") || path.isBlank() || path.startsWith(":")) return; // URIs, memory
+        Path file = Path.of(path).toAbsolutePath();
+        if (file.getParent() != null && !Files.isDirectory(file.getParent())) PrivateFiles.createDirectories(file.getParent());
+        PrivateFiles.createFileIfMissing(file);
     }
 
     /**

@@ -17,6 +17,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.sqlite.Function;
@@ -176,6 +177,10 @@ public final class SqliteDb implements Db, AutoCloseable {
         c.enforceForeignKeys(true);
         c.setBusyTimeout(10_000);
         c.setReadOnly(readOnly);
+        // Deleted and overwritten content (a recalled or edited text, an index entry) is zeroed in its page rather than
+        // left in the free space of the page or in a free page, where it would stay readable in the file
+        // (https://sqlite.org/pragma.html#pragma_secure_delete). Per connection, so every connection gets it.
+        c.setPragma(SQLiteConfig.Pragma.SECURE_DELETE, "true");
         // No JDBC generated keys (Parley reads ids with RETURNING): with them on, the driver matches every update
         // against a regex and, after each INSERT, compiles and runs "SELECT last_insert_rowid()" on the writer.
         c.setGetGeneratedKeys(false);
@@ -284,7 +289,17 @@ public final class SqliteDb implements Db, AutoCloseable {
         List<Runnable> completions = new ArrayList<>(MAX_BATCH);
         while (!closed) {
             try {
-                batch.add(queue.take());
+                Task<?> next;
+                if (walScrubAt == NO_SCRUB) {
+                    next = queue.take();
+                } else {
+                    next = queue.poll(Math.max(0, walScrubAt - System.nanoTime()), TimeUnit.NANOSECONDS);
+                    if (next == null) { // idle, and the WAL holds frames older than the delay
+                        scrubWal();
+                        continue;
+                    }
+                }
+                batch.add(next);
             } catch (InterruptedException e) {
                 return;
             }
@@ -292,8 +307,41 @@ public final class SqliteDb implements Db, AutoCloseable {
             runBatch(batch, completions);
             batch.clear();
             completions.clear();
+            if (walScrubAt == NO_SCRUB) walScrubAt = System.nanoTime() + WAL_SCRUB_DELAY_NANOS;
             if (walCatchUp) catchUpWal();
         }
+    }
+
+    private static final long NO_SCRUB = Long.MAX_VALUE;
+    /** How long after a write the writer, once idle, empties the WAL file (its first idle moment after that). */
+    static final long WAL_SCRUB_DELAY_NANOS = TimeUnit.SECONDS.toNanos(1);
+    /** When the writer is to empty the WAL at its next idle moment; {@link #NO_SCRUB} when nothing was written since. */
+    private long walScrubAt = NO_SCRUB;
+
+    /**
+     * Copies the whole WAL back and truncates it to zero bytes (wal_checkpoint(TRUNCATE)), at an idle moment of the
+     * writer. A checkpoint copies pages back into the database file, but the WAL file keeps its old frames, so the
+     * earlier versions of pages (a text since recalled or edited, in full) stayed readable in it until overwritten.
+     * With readers still inside the WAL (or the checkpointer at work) it does not wait: busy timeout 0, and the next
+     * idle moment a second later tries again. Costs the writer nothing under load (it is never idle then: the WAL
+     * starts over as {@link #catchUpWal} has it, overwriting old frames from the start).
+     */
+    private void scrubWal() {
+        long start = System.nanoTime();
+        boolean done = false;
+        try {
+            SQLiteConnection c = writer.unwrap(SQLiteConnection.class);
+            c.setBusyTimeout(0);
+            try (Statement s = writer.createStatement(); java.sql.ResultSet r = s.executeQuery("PRAGMA wal_checkpoint(TRUNCATE)")) {
+                done = r.next() && r.getInt(1) == 0;
+            } finally {
+                c.setBusyTimeout(10_000);
+            }
+        } catch (SQLException e) {
+            log.debug("WAL truncation deferred: {}", e.toString());
+        }
+        walScrubAt = done ? NO_SCRUB : System.nanoTime() + WAL_SCRUB_DELAY_NANOS;
+        log.debug("WAL truncation {}: {} us", done ? "done" : "deferred", (System.nanoTime() - start) / 1000);
     }
 
     private void runBatch(List<Task<?>> batch, List<Runnable> completions) {
