@@ -34,11 +34,14 @@ class SecurityHeaders implements WebFilter {
     static final String POLICY = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' blob: data:; "
             + "media-src 'self' blob:; connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; "
             + "form-action 'self'; frame-ancestors 'none'";
+    /** The API browser (Swagger UI, a third-party page) applies inline styles: allowed there, and only there. */
+    static final String DOCS_POLICY = POLICY.replace("style-src 'self'", "style-src 'self' 'unsafe-inline'");
 
     @Override
     public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
         HttpHeaders h = exchange.getResponse().getHeaders();
-        h.set("Content-Security-Policy", POLICY);
+        boolean docs = exchange.getRequest().getPath().value().startsWith("/swagger-ui");
+        h.set("Content-Security-Policy", docs ? DOCS_POLICY : POLICY);
         h.set("X-Content-Type-Options", "nosniff");
         h.set("X-Frame-Options", "DENY");
         h.set("Referrer-Policy", "no-referrer");
