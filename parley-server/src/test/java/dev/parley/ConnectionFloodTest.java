@@ -34,6 +34,7 @@ import tools.jackson.databind.JsonNode;
  */
 class ConnectionFloodTest {
     static final int CAP = 20;
+    static final int PROXY_CAP = 60;
     static final long TIMEOUT_MILLIS = 4000;
     static ParleyServer server;
 
@@ -41,6 +42,8 @@ class ConnectionFloodTest {
     static void start() throws Exception {
         server = ParleyServer.dedicated(Backend.SQLITE, Map.of(
                 "parley.connections.max-per-address", CAP,
+                "parley.network.trusted-proxies", "127.0.0.3",
+                "parley.connections.max-per-trusted-proxy", PROXY_CAP,
                 "parley.connections.header-timeout", TIMEOUT_MILLIS + "ms",
                 "parley.connections.keep-alive-timeout", TIMEOUT_MILLIS + "ms",
                 "parley.connections.read-timeout", TIMEOUT_MILLIS + "ms"));
@@ -165,6 +168,26 @@ class ConnectionFloodTest {
         } finally {
             slow.shutdownNow();
             for (Socket s : attack) s.close();
+        }
+    }
+
+    @Test
+    void aTrustedProxyHasALargerCapOfItsOwn() throws Exception {
+        List<Socket> sockets = new ArrayList<>();
+        try {
+            for (int i = 0; i < PROXY_CAP; i++) sockets.add(socketFrom("127.0.0.3"));
+            // Far more than an ordinary address may hold, all open (checked well before the header timeout) ...
+            for (Socket s : sockets) assertThat(endsWithin(s, 10)).as("a proxy's socket within its cap").isFalse();
+            // ... and one more is closed at once.
+            Socket extra = socketFrom("127.0.0.3");
+            sockets.add(extra);
+            assertThat(endsWithin(extra, TIMEOUT_MILLIS / 2)).as("past the proxy's cap").isTrue();
+            // Through the proxy, a request is answered.
+            write(sockets.get(0), "GET /api/v1/me HTTP/1.1\r\nHost: x\r\nX-Forwarded-For: 203.0.113.9\r\n\r\n");
+            sockets.get(0).setSoTimeout(5000);
+            assertThat(new String(sockets.get(0).getInputStream().readNBytes(12), StandardCharsets.ISO_8859_1)).isEqualTo("HTTP/1.1 401");
+        } finally {
+            for (Socket s : sockets) s.close();
         }
     }
 }

@@ -23,31 +23,33 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The timeouts of a plain HTTP connection, and a brief answer to a request the codec could not decode, one handler per connection right after the WebSocket upgrade handler
- * (so an upgrade to {@code /ws} removes it along with Reactor Netty's HTTP handlers; WebSockets have their own idle
- * timeout). A connection waiting for a request head must get it whole within the header timeout (a new connection)
- * or the keep-alive timeout (after a response): a client that sends nothing, or one header line now and then
- * (slowloris), is closed. While a request body comes in, a gap between reads longer than the read timeout closes
- * the connection too, unless the server itself paused reading (backpressure). While the server works on the
- * answer (a long-poll waiting, a download streaming) no timeout runs.
+ * The timeouts of a plain HTTP connection, and a brief answer to a request the codec could not decode: one handler
+ * per connection, right after the WebSocket upgrade handler (so an upgrade to {@code /ws} removes it along with
+ * Reactor Netty's HTTP handlers; WebSockets have their own idle timeout). A connection waiting for a request head
+ * must get it whole within the header timeout (a new connection) or the keep-alive timeout (after the last response
+ * ended): a client that sends nothing, or one header line now and then (slowloris), is closed. While a request body
+ * comes in, a gap between reads longer than the read timeout closes the connection too, unless the server itself
+ * paused reading (backpressure). While the server works on an answer (a long-poll waiting, a download streaming)
+ * no timeout runs.
  * <p>A request head the codec could not decode (cut off by the client closing, a line or headers over the limit,
- * garbage) is answered here, 400 or 431 and close, or just dropped when the client is gone, and logged as one short
+ * garbage) is answered here (400, 414 or 431, then close), or just dropped when the client is gone, and logged as one short
  * line at a bounded rate. Reactor Netty would log each as a multi-line warning echoing every header name, so that
  * a few hundred aborted connections made thousands of log lines.
  * <p>One timer per connection, rescheduled when it fires rather than on every read, so reads cost two field writes.
  */
 final class HttpConnectionGuard extends ChannelDuplexHandler implements Runnable {
     static final String NAME = "parley.httpGuard";
-    private static final byte WAITING_FOR_HEAD = 0, READING_BODY = 1, ANSWERING = 2;
 
     /** Timeouts in nanoseconds, and the log of refused requests: shared by every connection. */
     record Limits(long header, long keepAlive, long read, ThrottledLog badRequests) {}
 
     private final Limits limits;
     private ChannelHandlerContext ctx;
-    private byte phase = WAITING_FOR_HEAD;
-    /** The response to the request being read ended before its body did (an early error answer). */
-    private boolean answered;
+    /** Requests whose head was read and whose response has not ended (more than one only when pipelined). */
+    private int inFlight;
+    /** Between a request's head and the end of its body. */
+    private boolean readingBody;
+    /** When the current wait (for a head, or for the body's next bytes) runs out. */
     private long deadline;
     private ScheduledFuture<?> timer;
     /** A request failed to decode: what the codec still emits is dropped. */
@@ -87,14 +89,16 @@ final class HttpConnectionGuard extends ChannelDuplexHandler implements Runnable
             return;
         }
         if (msg instanceof HttpRequest) {
-            phase = READING_BODY;
-            answered = false;
+            inFlight++;
+            readingBody = true;
+            deadline = System.nanoTime() + limits.read();
         }
         if (msg instanceof HttpContent) {
             deadline = System.nanoTime() + limits.read();
-            if (msg instanceof LastHttpContent) requestRead();
-        } else if (phase == READING_BODY) {
-            deadline = System.nanoTime() + limits.read();
+            if (msg instanceof LastHttpContent) {
+                readingBody = false;
+                if (inFlight == 0) waitForNext(); // answered before its body was read
+            }
         }
         ctx.fireChannelRead(msg);
     }
@@ -123,22 +127,13 @@ final class HttpConnectionGuard extends ChannelDuplexHandler implements Runnable
         }
     }
 
-    private void requestRead() {
-        if (answered) waitForNext();
-        else phase = ANSWERING;
-    }
-
     @Override
     public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
-        if (msg instanceof LastHttpContent) {
-            if (phase == READING_BODY) answered = true;
-            else waitForNext();
-        }
+        if (msg instanceof LastHttpContent && inFlight > 0 && --inFlight == 0 && !readingBody) waitForNext();
         ctx.write(msg, promise);
     }
 
     private void waitForNext() {
-        phase = WAITING_FOR_HEAD;
         deadline = System.nanoTime() + limits.keepAlive();
     }
 
@@ -148,11 +143,11 @@ final class HttpConnectionGuard extends ChannelDuplexHandler implements Runnable
         if (timer == null || !ctx.channel().isActive()) return;
         long now = System.nanoTime();
         long wait;
-        if (phase == ANSWERING) {
-            wait = Math.min(limits.keepAlive(), limits.read()); // nothing to time: look again later
+        if (!readingBody && inFlight > 0) {
+            wait = Math.min(limits.keepAlive(), limits.read()); // being answered: nothing to time, look again later
         } else if (now - deadline < 0) {
             wait = deadline - now;
-        } else if (phase == READING_BODY && !ctx.channel().config().isAutoRead()) {
+        } else if (readingBody && !ctx.channel().config().isAutoRead()) {
             deadline = now + limits.read(); // the server is not reading: the gap is not the client's
             wait = limits.read();
         } else {
