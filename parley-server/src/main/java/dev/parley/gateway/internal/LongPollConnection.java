@@ -45,7 +45,7 @@ final class LongPollConnection implements Connection {
 
     Caller caller() { return caller; }
 
-    /** Set once, right after construction, before the session is published. */
+    /** Set once, right after construction, before the session is registered for pushes. */
     synchronized void limit(long maxQueuedChars, Runnable onClosed) {
         this.maxQueuedChars = maxQueuedChars;
         this.onClosed = onClosed;
