@@ -73,6 +73,61 @@ class WebSocketTransportTest extends OnBothDatabases {
     }
 
     @Test
+    void anUpgradeWhoseKeyIsNotABase64SixteenByteNonceIsRefusedWith400() {
+        Device d = users.newUserDevice("key");
+        String upgrade = RawWs.upgrade("/ws?access_token=" + d.accessToken());
+        // RFC 6455 §4.2.1: the key is a base64-encoded 16-byte value. 17 bytes, 12 bytes, not base64, empty.
+        List<String> bad = List.of("short", "", "!".repeat(24), "AAAA", "AAAAAAAAAAAAAAAAAAAAAAA=", "AAAAAAAAAAAAAAAA",
+                "AAAAAAAAAAAAAAAAAAAAA!==");
+        for (String key : bad) {
+            try (RawWs ws = RawWs.send(server, upgrade.replaceAll("Sec-WebSocket-Key: [^\r]*", "Sec-WebSocket-Key: " + key))) {
+                assertThat(ws.status).as("key '%s'", key).isEqualTo(400);
+                assertThat(Api.JSON.readTree(ws.body).get("code").asString()).isEqualTo("bad_request");
+            }
+        }
+        // Two keys are not one key.
+        try (RawWs ws = RawWs.send(server, upgrade.replace("\r\n\r\n", "\r\nSec-WebSocket-Key: AAAAAAAAAAAAAAAAAAAAAA==\r\n\r\n"))) {
+            assertThat(ws.status).isEqualTo(400);
+        }
+        try (RawWs good = RawWs.send(server, upgrade.replaceAll("Sec-WebSocket-Key: [^\r]*", "Sec-WebSocket-Key: AAAAAAAAAAAAAAAAAAAAAA=="))) {
+            assertThat(good.status).isEqualTo(101);
+            good.awaitType("hello");
+        }
+    }
+
+    @Test
+    void aTextMessageThatIsNotUtf8FailsTheConnectionWith1007() {
+        Device d = users.newUserDevice("utf8");
+        try (RawWs ws = RawWs.connect(server, d.accessToken())) {
+            ws.awaitType("hello");
+            // A real U+FFFD is valid UTF-8 and goes through.
+            ws.sendFrame(RawWs.TEXT, true, "{\"type\":\"ping\",\"id\":\"\uFFFD\"}".getBytes(StandardCharsets.UTF_8));
+            assertThat(ws.awaitType("pong").get("id").asString()).isEqualTo("\uFFFD");
+            // So does a character split across two fragments.
+            byte[] e = "\u00e9".getBytes(StandardCharsets.UTF_8);
+            ws.sendFrame(RawWs.TEXT, false, concat("{\"type\":\"ping\",\"id\":\"".getBytes(StandardCharsets.UTF_8), new byte[] {e[0]}));
+            ws.sendFrame(RawWs.CONTINUATION, true, concat(new byte[] {e[1]}, "\"}".getBytes(StandardCharsets.UTF_8)));
+            assertThat(ws.awaitType("pong").get("id").asString()).isEqualTo("\u00e9");
+            // 0xC3 0x28 is not UTF-8 (a lead byte without its continuation).
+            ws.sendFrame(RawWs.TEXT, true, concat("{\"type\":\"ping\",\"id\":\"".getBytes(StandardCharsets.UTF_8), new byte[] {(byte) 0xC3, 0x28, '"', '}'}));
+            assertThat(ws.awaitClose()).as("RFC 6455 §8.1").isEqualTo(1007);
+        }
+        try (RawWs ws = RawWs.connect(server, d.accessToken())) {
+            ws.awaitType("hello");
+            // An overlong encoding of '/' (0xC0 0xAF), in the second fragment.
+            ws.sendFrame(RawWs.TEXT, false, "{\"type\":\"ping\",\"id\":\"".getBytes(StandardCharsets.UTF_8));
+            ws.sendFrame(RawWs.CONTINUATION, true, new byte[] {(byte) 0xC0, (byte) 0xAF, '"', '}'});
+            assertThat(ws.awaitClose()).isEqualTo(1007);
+        }
+    }
+
+    private static byte[] concat(byte[] a, byte[] b) {
+        byte[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
+
+    @Test
     void anUpgradeMayFollowHttpRequestsOnTheSameConnection() {
         Device d = users.newUserDevice("keepalive");
         String first = "GET /api/v1/me HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + d.accessToken() + "\r\n\r\n";

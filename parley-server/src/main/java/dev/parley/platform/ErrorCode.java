@@ -37,6 +37,8 @@ public enum ErrorCode {
     NOT_FRIENDS(403, "You can only message your friends."),
     RATE_LIMITED(429, "Too many requests; slow down."),
     SERVER_FULL(503, "The server holds as many connections as it may."),
+    TOO_MANY_CONNECTIONS(429, "You have as many connections open as you may; close one first."),
+    LONGPOLL_CLOSED(410, "This long-poll session is closed; open a new one and sync."),
     // Groups and message features (issue 5)
     NOT_MEMBER(403, "You are not a member of this conversation."),
     NOT_ADMIN(403, "Only the group's admins and owner may do that."),

@@ -45,6 +45,11 @@ public final class ParleyServer {
         // Argon2id as in production, with less memory so that a test run registering hundreds of users stays quick.
         props.put("parley.security.argon2-memory-kib", 4096);
         props.put("parley.websocket.sweep-interval", "1s");
+        // Every test connects from 127.0.0.1, many users and many connections at once: the per-address and
+        // per-account connection limits are tested on dedicated servers (ConnectionLimitsTest).
+        props.put("parley.connections.max-per-address", 100_000);
+        props.put("parley.connections.max-per-user", 10_000);
+        props.put("parley.connections.max-per-session", 10_000);
         // Offline is announced after this grace; short, so that presence tests need not wait 10 s.
         props.put("parley.presence.offline-grace", "1s");
         // SQLite search indexing runs when a test calls SearchIndexing.indexNow(), so that each search test knows

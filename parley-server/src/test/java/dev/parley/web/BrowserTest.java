@@ -1,5 +1,7 @@
 package dev.parley.web;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.microsoft.playwright.Browser;
 import com.microsoft.playwright.BrowserContext;
 import com.microsoft.playwright.Locator;
@@ -19,6 +21,8 @@ abstract class BrowserTest {
     static ParleyServer server;
     static Browser browser;
     final List<BrowserContext> contexts = new CopyOnWriteArrayList<>();
+    /** What the browser refused under the server's Content-Security-Policy: every browser test expects none. */
+    final List<String> policyViolations = new CopyOnWriteArrayList<>();
 
     @BeforeAll
     static void startBrowser() {
@@ -30,6 +34,7 @@ abstract class BrowserTest {
     void closeContexts() {
         contexts.forEach(BrowserContext::close);
         contexts.clear();
+        assertThat(policyViolations).as("the app works under its Content-Security-Policy").isEmpty();
     }
 
     /** A new browser context (its own cookies and storage) on the server, closed after the test. */
@@ -37,6 +42,9 @@ abstract class BrowserTest {
         BrowserContext c = browser.newContext(new Browser.NewContextOptions()
                 .setLocale(locale).setViewportSize(width, height).setBaseURL(server.http()));
         c.setDefaultTimeout(defaultTimeoutMillis);
+        c.onConsoleMessage(m -> {
+            if (m.text().contains("Content Security Policy")) policyViolations.add(m.text());
+        });
         contexts.add(c);
         return c;
     }

@@ -1,5 +1,6 @@
 package dev.parley.gateway.internal;
 
+import dev.parley.account.Caller;
 import dev.parley.delivery.CloseReason;
 import dev.parley.platform.ParleyProperties;
 import java.time.Clock;
@@ -14,22 +15,31 @@ import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 
 /**
- * This node's WebSocket connections: enforces the connection limit (a client past it is refused with 4503, not
- * left to fail on a file-descriptor error) and closes connections idle past the idle timeout (4408). On shutdown
+ * This node's WebSocket connections, and the connection counts of the node, of each user and of each device session
+ * (WebSockets and long-poll sessions together): a client past the node's limit is refused with 4503, not left to
+ * fail on a file-descriptor error, and past its user's or device session's limit with 4409, so that one account
+ * cannot take the whole node. It also closes WebSockets idle past the idle timeout (4408). On shutdown
  * it closes all of them as going away (1001).
  */
 @Component
 class ConnectionRegistry {
     private static final Logger log = LoggerFactory.getLogger(ConnectionRegistry.class);
     private final Set<WebSocketConnection> open = ConcurrentHashMap.newKeySet();
+    /** Places taken in the node's limit: WebSockets and long-poll sessions. */
     private final AtomicInteger reserved = new AtomicInteger();
+    private final ConcurrentHashMap<Long, Integer> perUser = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<Long, Integer> perSession = new ConcurrentHashMap<>();
     private final int max;
+    private final int maxPerUser;
+    private final int maxPerSession;
     private final long idleMillis;
     private final Clock clock;
     private volatile boolean shuttingDown;
 
-    ConnectionRegistry(ParleyProperties props, Clock clock) {
+    ConnectionRegistry(ParleyProperties props, ConnectionSettings settings, Clock clock) {
         this.max = props.limits().maxConnections();
+        this.maxPerUser = settings.maxPerUser();
+        this.maxPerSession = settings.maxPerSession();
         this.idleMillis = props.websocket().idleTimeout().toMillis();
         this.clock = clock;
     }
@@ -42,12 +52,50 @@ class ConnectionRegistry {
         for (WebSocketConnection c : open) c.close(reason);
     }
 
-    boolean tryReserve() {
+    /** Whether one more connection of a caller is allowed; anything but {@link #ADMITTED} names the limit it hit. */
+    enum Admission { ADMITTED, SERVER_FULL, TOO_MANY_FOR_USER, TOO_MANY_FOR_SESSION }
+
+    /**
+     * Takes a place for one more connection (WebSocket or long-poll session) of {@code caller}: in the node's
+     * limit, the user's and the device session's. Per connection opened, never per frame. Give it back with
+     * {@link #release} when that connection ends.
+     */
+    Admission tryReserve(Caller caller) {
         if (reserved.incrementAndGet() > max) {
             reserved.decrementAndGet();
-            return false;
+            return Admission.SERVER_FULL;
         }
-        return true;
+        if (!take(perUser, caller.userId(), maxPerUser)) {
+            reserved.decrementAndGet();
+            return Admission.TOO_MANY_FOR_USER;
+        }
+        if (!take(perSession, caller.sessionId(), maxPerSession)) {
+            give(perUser, caller.userId());
+            reserved.decrementAndGet();
+            return Admission.TOO_MANY_FOR_SESSION;
+        }
+        return Admission.ADMITTED;
+    }
+
+    void release(Caller caller) {
+        give(perSession, caller.sessionId());
+        give(perUser, caller.userId());
+        reserved.decrementAndGet();
+    }
+
+    private static boolean take(ConcurrentHashMap<Long, Integer> counts, long key, int max) {
+        boolean[] taken = {false};
+        counts.compute(key, (k, n) -> {
+            int now = n == null ? 0 : n;
+            if (now >= max) return n;
+            taken[0] = true;
+            return now + 1;
+        });
+        return taken[0];
+    }
+
+    private static void give(ConcurrentHashMap<Long, Integer> counts, long key) {
+        counts.computeIfPresent(key, (k, n) -> n <= 1 ? null : n - 1);
     }
 
     void add(WebSocketConnection c) {
@@ -56,7 +104,7 @@ class ConnectionRegistry {
     }
 
     void remove(WebSocketConnection c) {
-        if (open.remove(c)) reserved.decrementAndGet();
+        if (open.remove(c)) release(c.caller());
     }
 
     int size() { return open.size(); }

@@ -24,6 +24,11 @@ final class LongPollConnection implements Connection {
     private final Caller caller;
     private final JsonMapper json;
     private final int maxQueued;
+    private long maxQueuedChars = Long.MAX_VALUE;
+    /** Runs once, when the session closes: frees its place in the connection counts. */
+    private Runnable onClosed;
+    /** Characters of the JSON of the queued frames (about their bytes: frames are mostly ASCII). */
+    private long queuedChars;
     private final ArrayDeque<Numbered> queue = new ArrayDeque<>();
     private long next = 1;
     private MonoSink<Batch> waiter;
@@ -40,6 +45,12 @@ final class LongPollConnection implements Connection {
 
     Caller caller() { return caller; }
 
+    /** Set once, right after construction, before the session is registered for pushes. */
+    synchronized void limit(long maxQueuedChars, Runnable onClosed) {
+        this.maxQueuedChars = maxQueuedChars;
+        this.onClosed = onClosed;
+    }
+
     @Override
     public long userId() { return caller.userId(); }
 
@@ -52,13 +63,15 @@ final class LongPollConnection implements Connection {
         Batch batch;
         synchronized (this) {
             if (closedWith != null) return false;
-            if (queue.size() >= maxQueued) {
+            String frame = push.json(json);
+            if (queue.size() >= maxQueued || queuedChars + frame.length() > maxQueuedChars) {
                 closeLocked(CloseReason.SLOW_CONSUMER);
                 wake = waiter;
                 waiter = null;
                 batch = new Batch(List.of(), true, CloseReason.SLOW_CONSUMER.code());
             } else {
-                queue.addLast(new Numbered(next++, push.json(json)));
+                queue.addLast(new Numbered(next++, frame));
+                queuedChars += frame.length();
                 wake = waiter;
                 waiter = null;
                 batch = wake == null ? null : new Batch(new ArrayList<>(queue), false, null);
@@ -71,7 +84,7 @@ final class LongPollConnection implements Connection {
     /** Drops frames up to {@code ack}; returns what is left, or null after registering {@code sink} to wait. */
     synchronized Batch poll(long ack, MonoSink<Batch> sink, long now) {
         lastPollAt = now;
-        while (!queue.isEmpty() && queue.peekFirst().n() <= ack) queue.pollFirst();
+        while (!queue.isEmpty() && queue.peekFirst().n() <= ack) queuedChars -= queue.pollFirst().json().length();
         if (closedWith != null) return new Batch(new ArrayList<>(queue), true, closedWith.code());
         if (!queue.isEmpty()) return new Batch(new ArrayList<>(queue), false, null);
         if (waiter != null) waiter.success(new Batch(List.of(), false, null)); // a newer poll replaces an older one
@@ -103,5 +116,6 @@ final class LongPollConnection implements Connection {
 
     private void closeLocked(CloseReason reason) {
         closedWith = reason;
+        if (onClosed != null) onClosed.run(); // only counters: nothing that calls back in here
     }
 }

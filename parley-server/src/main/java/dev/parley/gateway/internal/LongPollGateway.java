@@ -53,9 +53,14 @@ class LongPollGateway {
     private final Clock clock;
     private final ParleyProperties props;
     private final RateLimits rateLimits;
+    private final ConnectionRegistry registry;
+    private final long maxQueuedBytes;
 
-    LongPollGateway(Delivery delivery, FrameHandling frames, JsonMapper json, Clock clock, ParleyProperties props, RateLimits rateLimits) {
+    LongPollGateway(Delivery delivery, FrameHandling frames, JsonMapper json, Clock clock, ParleyProperties props, RateLimits rateLimits,
+                    ConnectionRegistry registry, ConnectionSettings settings) {
         this.rateLimits = rateLimits;
+        this.registry = registry;
+        this.maxQueuedBytes = settings.maxQueuedBytes().toBytes();
         this.delivery = delivery;
         this.frames = frames;
         this.json = json;
@@ -67,12 +72,18 @@ class LongPollGateway {
     @ResponseStatus(HttpStatus.CREATED)
     @Operation(summary = "Open a long-poll session; its first frame is hello")
     Opened open(Caller caller) {
+        switch (registry.tryReserve(caller)) {
+            case ADMITTED -> { }
+            case SERVER_FULL -> throw new ParleyException(ErrorCode.SERVER_FULL);
+            case TOO_MANY_FOR_USER, TOO_MANY_FOR_SESSION -> throw new ParleyException(ErrorCode.TOO_MANY_CONNECTIONS);
+        }
         byte[] b = new byte[18];
         random.nextBytes(b);
         String id = Base64.getUrlEncoder().withoutPadding().encodeToString(b);
         var limits = props.limits();
         LongPollConnection c = new LongPollConnection(id, caller, json, props.longpoll().maxQueuedEvents(), clock.millis());
         sessions.put(id, c);
+        c.limit(maxQueuedBytes, () -> registry.release(caller));
         delivery.register(c);
         c.send(new Push("hello", new Hello(caller.userId(), caller.sessionId(), clock.millis(),
                 props.longpoll().maxWait().toSeconds(), props.longpoll().sessionExpiry().toSeconds(), limits.maxFrameBytes(),
@@ -98,6 +109,8 @@ class LongPollGateway {
     @Operation(summary = "Send one client frame (as on the WebSocket); the answer is the reply frame")
     String frame(Caller caller, @PathVariable String pollId, @RequestBody(required = false) String body) {
         LongPollConnection c = owned(caller, pollId);
+        // A closed session (4429, 4403, shutting down...) does nothing more: its client must open a new one and sync.
+        if (c.isClosed()) throw new ParleyException(ErrorCode.LONGPOLL_CLOSED);
         return frames.handle(caller, c, body == null ? "" : body).json(json);
     }
 

@@ -7,11 +7,14 @@ import dev.parley.delivery.Push;
 import dev.parley.platform.ApiError;
 import dev.parley.platform.ErrorCode;
 import dev.parley.platform.ParleyException;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.buffer.CompositeByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.HttpContent;
@@ -40,8 +43,9 @@ import org.slf4j.LoggerFactory;
  * <p>Inbound: text frames (fragmented ones added up to the hard limit) are handled one at a time, in order, on a
  * virtual thread by {@link FrameHandling}; while one is being handled the channel stops reading, so further frames
  * wait in the socket rather than in memory here. Outbound: frames go straight to the channel; past
- * {@link #MAX_QUEUED} frames not yet written to the socket the client is too slow and is closed (4429): it
- * reconnects and syncs, which is cheaper than buffering without bound.
+ * {@link #MAX_QUEUED} frames or {@code parley.connections.max-queued-bytes} bytes not yet written to the socket
+ * the client is too slow and is closed (4429): it reconnects and syncs, which is cheaper than buffering without
+ * bound.
  */
 final class WebSocketConnection extends ChannelInboundHandlerAdapter implements Connection, ChannelFutureListener {
     private static final Logger log = LoggerFactory.getLogger(WebSocketConnection.class);
@@ -192,7 +196,7 @@ final class WebSocketConnection extends ChannelInboundHandlerAdapter implements 
 
     private boolean write(Push push) {
         if (closed != 0) return false;
-        if (QUEUED.incrementAndGet(this) > MAX_QUEUED) {
+        if (QUEUED.incrementAndGet(this) > MAX_QUEUED || unsentBytes() > gateway.maxQueuedBytes) {
             QUEUED.decrementAndGet(this);
             close(CloseReason.SLOW_CONSUMER);
             return false;
@@ -200,6 +204,16 @@ final class WebSocketConnection extends ChannelInboundHandlerAdapter implements 
         // The push's bytes are shared by every connection it goes to; the frame encoder copies them behind the header.
         channel.writeAndFlush(new TextWebSocketFrame(Unpooled.wrappedBuffer(push.utf8(gateway.json)))).addListener(this);
         return true;
+    }
+
+    /**
+     * Bytes written to the channel and not yet to the socket: Netty counts them as writes are queued (from any
+     * thread) and sent, so this is two field reads. Frames have any size up to the limit, so a count alone does
+     * not bound the memory a client that stops reading can make the server hold.
+     */
+    private long unsentBytes() {
+        ChannelOutboundBuffer out = channel.unsafe().outboundBuffer();
+        return out == null ? 0 : out.totalPendingWriteBytes();
     }
 
     /** A frame from {@link #send} reached the socket (or failed with the channel). */
@@ -231,7 +245,7 @@ final class WebSocketConnection extends ChannelInboundHandlerAdapter implements 
         switch (frame) {
             case TextWebSocketFrame t -> {
                 if (t.isFinalFragment()) {
-                    enqueue(t.content().toString(StandardCharsets.UTF_8));
+                    enqueueText(t.content());
                 } else {
                     startFragments(ctx, TEXT, t);
                 }
@@ -286,8 +300,32 @@ final class WebSocketConnection extends ChannelInboundHandlerAdapter implements 
         }
         if (fragments != null) fragments.addComponent(true, c.content().retain());
         if (!c.isFinalFragment()) return;
-        String text = fragmentKind == TEXT ? fragments.toString(StandardCharsets.UTF_8) : BINARY;
-        dropFragments();
+        if (fragmentKind == TEXT) {
+            CompositeByteBuf whole = fragments;
+            fragments = null; // released here, not by dropFragments
+            try {
+                dropFragments();
+                enqueueText(whole);
+            } finally {
+                whole.release();
+            }
+        } else {
+            dropFragments();
+            enqueue(BINARY);
+        }
+    }
+
+    /**
+     * A whole text message, which must be UTF-8 (RFC 6455 §8.1): otherwise the connection fails with 1007. The
+     * decoder replaces bad bytes with U+FFFD, so only a message containing one (rare: it may also be a real U+FFFD)
+     * is checked byte by byte; the usual message costs one vectorised search of its decoded text.
+     */
+    private void enqueueText(ByteBuf bytes) {
+        String text = bytes.toString(StandardCharsets.UTF_8);
+        if (text.indexOf('\uFFFD') >= 0 && !ByteBufUtil.isText(bytes, StandardCharsets.UTF_8)) {
+            close(CloseReason.INVALID_UTF8);
+            return;
+        }
         enqueue(text);
     }
 

@@ -37,6 +37,7 @@ import io.netty.util.ReferenceCountUtil;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.ArrayDeque;
+import java.util.Base64;
 import java.util.List;
 import org.slf4j.Logger;
 import reactor.netty.channel.ChannelOperations;
@@ -74,9 +75,12 @@ class WebSocketGateway extends ChannelInboundHandlerAdapter {
     private final WebSocketServerHandshakerFactory handshakers;
     /** Messages (a fragmented one added up) over this close the connection with 1009. */
     final int hardFrameLimit;
+    /** Bytes written and not yet sent past which a connection is closed as too slow (4429). */
+    final long maxQueuedBytes;
 
     WebSocketGateway(AccessTokens tokens, Delivery delivery, FrameHandling frames, ConnectionRegistry registry,
-                     Blocking blocking, JsonMapper json, Clock clock, ParleyProperties props, RateLimits rateLimits) {
+                     Blocking blocking, JsonMapper json, Clock clock, ParleyProperties props, RateLimits rateLimits,
+                     ConnectionSettings settings) {
         this.tokens = tokens;
         this.rateLimits = rateLimits;
         this.delivery = delivery;
@@ -86,6 +90,7 @@ class WebSocketGateway extends ChannelInboundHandlerAdapter {
         this.json = json;
         this.clock = clock;
         this.props = props;
+        this.maxQueuedBytes = settings.maxQueuedBytes().toBytes();
         this.hardFrameLimit = Math.max(GatewaySetup.HARD_FRAME_LIMIT, props.limits().maxFrameBytes());
         // No extensions (permessage-deflate is not offered: it would cost a compressor per connection), masked
         // frames only (RFC 6455 §5.1), and Netty closes the connection itself on a protocol violation: 1009 for a
@@ -109,7 +114,7 @@ class WebSocketGateway extends ChannelInboundHandlerAdapter {
             held.add(msg);
             return;
         }
-        if (msg instanceof HttpRequest req && isWebSocketPath(req.uri())) {
+        if (msg instanceof HttpRequest req && req.decoderResult().isSuccess() && isWebSocketPath(req.uri())) {
             ChannelOperations<?, ?> previous = ChannelOperations.get(ctx.channel());
             if (previous == null) {
                 upgrade(ctx, req);
@@ -203,6 +208,10 @@ class WebSocketGateway extends ChannelInboundHandlerAdapter {
             ch.writeAndFlush(r).addListener(ChannelFutureListener.CLOSE);
             return;
         }
+        if (!isNonce(req.headers().getAll(HttpHeaderNames.SEC_WEBSOCKET_KEY))) {
+            refuseHttp(ch, HttpResponseStatus.BAD_REQUEST, "bad_request", "Sec-WebSocket-Key must be one base64-encoded 16-byte value.");
+            return;
+        }
         String token = token(req);
         WebSocketConnection conn = new WebSocketConnection(this, ch);
         p.replace(this, CONNECTION_HANDLER, conn);
@@ -224,6 +233,21 @@ class WebSocketGateway extends ChannelInboundHandlerAdapter {
         }
     }
 
+    /**
+     * RFC 6455 §4.1 and §4.2.1: the key is one header whose value is a randomly selected 16-byte nonce, base64
+     * encoded (24 characters, ending in {@code ==}); anything else is not a WebSocket handshake.
+     */
+    static boolean isNonce(List<String> keys) {
+        if (keys.size() != 1) return false;
+        String key = keys.get(0).trim();
+        if (key.length() != 24 || !key.endsWith("==")) return false;
+        try {
+            return Base64.getDecoder().decode(key).length == 16;
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
+
     /** On a virtual thread: the token check reads the device session. */
     private void authenticate(WebSocketConnection conn, String token) {
         Caller caller;
@@ -241,9 +265,16 @@ class WebSocketGateway extends ChannelInboundHandlerAdapter {
             conn.close(CloseReason.GOING_AWAY);
             return;
         }
-        if (!registry.tryReserve()) {
-            conn.refuse(new ParleyException(ErrorCode.SERVER_FULL), CloseReason.SERVER_FULL);
-            return;
+        switch (registry.tryReserve(caller)) {
+            case ADMITTED -> { }
+            case SERVER_FULL -> {
+                conn.refuse(new ParleyException(ErrorCode.SERVER_FULL), CloseReason.SERVER_FULL);
+                return;
+            }
+            case TOO_MANY_FOR_USER, TOO_MANY_FOR_SESSION -> {
+                conn.refuse(new ParleyException(ErrorCode.TOO_MANY_CONNECTIONS), CloseReason.TOO_MANY_CONNECTIONS);
+                return;
+            }
         }
         conn.open(caller, new Push("hello", hello(caller)));
     }

@@ -3,6 +3,7 @@ package dev.parley.platform.internal;
 import dev.parley.platform.ApiError;
 import dev.parley.platform.ErrorCode;
 import dev.parley.platform.ParleyException;
+import dev.parley.platform.ThrottledLog;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.core.annotation.Order;
@@ -19,6 +20,7 @@ import org.springframework.web.server.ServerWebInputException;
 import org.springframework.web.server.UnsupportedMediaTypeStatusException;
 import org.springframework.web.server.WebExceptionHandler;
 import reactor.core.publisher.Mono;
+import reactor.netty.channel.AbortedException;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.exc.StreamReadException;
 import tools.jackson.databind.DatabindException;
@@ -33,6 +35,8 @@ import tools.jackson.databind.json.JsonMapper;
 class ApiExceptionHandler implements WebExceptionHandler {
     private static final Logger log = LoggerFactory.getLogger(ApiExceptionHandler.class);
     private final JsonMapper json;
+    /** Clients that leave before their answer: a flood of them is a line per 10 s. */
+    private final ThrottledLog aborted = new ThrottledLog(log, 10_000);
 
     ApiExceptionHandler(JsonMapper json) {
         this.json = json;
@@ -40,6 +44,11 @@ class ApiExceptionHandler implements WebExceptionHandler {
 
     @Override
     public Mono<Void> handle(ServerWebExchange exchange, Throwable ex) {
+        if (AbortedException.isConnectionReset(ex) || ex instanceof AbortedException) {
+            // The client went away (closed or reset the connection mid-request): nobody to answer, nothing broken.
+            aborted.warn("A client left before its request was answered: {} {}", exchange.getRequest().getMethod(), exchange.getRequest().getPath());
+            return Mono.empty();
+        }
         if (exchange.getResponse().isCommitted()) return Mono.error(ex);
         Answer a = answer(ex);
         if (a.status.is5xxServerError()) {
