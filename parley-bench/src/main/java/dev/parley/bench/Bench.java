@@ -135,6 +135,8 @@ public final class Bench {
         s.put("parley.rate-limits.searches.per-second", "1000");
         s.put("parley.rate-limits.searches.burst", "2000");
         s.put("parley.limits.max-connections", Integer.toString(maxConnections));
+        // Thousands of connections come from a few loopback addresses (idle: 127.0.0.1-250), each a client.
+        s.put("parley.connections.max-per-address", Integer.toString(Math.max(200, maxConnections)));
         // The generator signs up thousands of users from a few loopback addresses, as fast as it can.
         s.put("parley.registration.max-per-address", "100000000");
         s.put("parley.password-hashing.max-queued", "100000");
