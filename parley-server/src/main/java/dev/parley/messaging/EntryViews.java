@@ -195,7 +195,7 @@ public class EntryViews {
             for (int i = 0; i < chunk.size(); i++) params[i] = chunk.get(i);
             params[chunk.size()] = madeUntil;
             tx.query("SELECT message_id, emoji, user_id FROM reactions WHERE message_id IN (" + Tx.marks(chunk.size()) + ") AND created_at <= ?"
-                    + " ORDER BY message_id, created_at, emoji, user_id", rs -> {
+                    + " ORDER BY message_id, created_at, entry_seq, emoji, user_id", rs -> {
                 grouped.computeIfAbsent(rs.getLong(1), k -> new LinkedHashMap<>())
                         .computeIfAbsent(rs.getString(2), k -> new ArrayList<>()).add(rs.getLong(3));
                 return null;

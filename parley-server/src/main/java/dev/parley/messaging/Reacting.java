@@ -65,12 +65,15 @@ public class Reacting {
                 if (tx.queryLong("SELECT COUNT(*) FROM reactions WHERE message_id = ? AND user_id = ?", target.id(), me) >= MAX_PER_USER) {
                     throw ParleyException.invalid("At most " + MAX_PER_USER + " different reactions per message.");
                 }
-                tx.update("INSERT INTO reactions (message_id, user_id, emoji, created_at) VALUES (?, ?, ?, ?)", target.id(), me, emoji, now);
             }
             ObjectNode data = json.createObjectNode().put("targetSeq", target.seq()).put("emoji", emoji);
             if (remove) data.put("removed", true);
             EntryView entry = writer.append(tx, out, new EntryWriter.NewEntry(conversationId, me, null, EntryView.REACTION, "", null,
                     target.id(), data, List.of(), false), ChangeChecks.knownMembers(m), null, now);
+            if (!remove) {
+                tx.update("INSERT INTO reactions (message_id, user_id, emoji, created_at, entry_seq) VALUES (?, ?, ?, ?, ?)",
+                        target.id(), me, emoji, now, entry.seq());
+            }
             return Optional.of(new SendAck(null, conversationId, entry.id(), entry.seq(), now, false));
         });
     }
