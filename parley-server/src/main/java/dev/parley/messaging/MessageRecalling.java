@@ -60,6 +60,7 @@ public class MessageRecalling {
             tx.update("UPDATE messages SET body = '', data = NULL, reply_to = NULL, recalled_at = ?, recalled_by = ? WHERE id = ?",
                     now, me, target.id());
             tx.update("UPDATE messages SET body = '' WHERE target_id = ? AND kind = 'edit'", target.id());
+            tx.erasesContent(); // protocol.md: a recalled text is erased from storage, the database files included
             tx.update("DELETE FROM mentions WHERE message_id = ?", target.id());
             tx.update("DELETE FROM reactions WHERE message_id = ?", target.id());
             media.release(tx, target.id()); // its members may no longer fetch its media (the uploader still may)

@@ -27,6 +27,17 @@ public final class Tx {
 
     public Dialect dialect() { return dialect; }
 
+    /**
+     * Says that this transaction erases content that must then leave the database files too (a recalled text):
+     * SQLite's writer then empties its WAL at its next idle moment, where the old versions of the pages would
+     * otherwise stay readable. Writes that erase nothing cost the writer no checkpoint.
+     */
+    public void erasesContent() { erases = true; }
+
+    public boolean erases() { return erases; }
+
+    private boolean erases;
+
     public <T> List<T> query(String sql, RowMapper<T> mapper, Object... params) throws SQLException {
         try (Stmt st = prepare(sql, params); ResultSet rs = st.ps.executeQuery()) {
             List<T> out = new ArrayList<>();

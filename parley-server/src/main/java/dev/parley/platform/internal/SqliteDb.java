@@ -307,15 +307,17 @@ public final class SqliteDb implements Db, AutoCloseable {
             runBatch(batch, completions);
             batch.clear();
             completions.clear();
-            if (walScrubAt == NO_SCRUB) walScrubAt = System.nanoTime() + WAL_SCRUB_DELAY_NANOS;
             if (walCatchUp) catchUpWal();
         }
     }
 
     private static final long NO_SCRUB = Long.MAX_VALUE;
-    /** How long after a write the writer, once idle, empties the WAL file (its first idle moment after that). */
+    /**
+     * How long after a write that erased content ({@link Tx#erasesContent}) the writer, once idle, empties the WAL
+     * file (its first idle moment after that).
+     */
     static final long WAL_SCRUB_DELAY_NANOS = TimeUnit.SECONDS.toNanos(1);
-    /** When the writer is to empty the WAL at its next idle moment; {@link #NO_SCRUB} when nothing was written since. */
+    /** When the writer is to empty the WAL at its next idle moment; {@link #NO_SCRUB} when nothing was erased since. */
     private long walScrubAt = NO_SCRUB;
 
     /**
@@ -364,8 +366,10 @@ public final class SqliteDb implements Db, AutoCloseable {
     private <T> void runOne(Task<T> task, List<Runnable> completions) throws SQLException {
         writerStatements.execute("SAVEPOINT w");
         try {
-            T value = task.work().run(new Tx(writer, Dialect.SQLITE, writerStatements));
+            Tx tx = new Tx(writer, Dialect.SQLITE, writerStatements);
+            T value = task.work().run(tx);
             writerStatements.execute("RELEASE w");
+            if (tx.erases() && walScrubAt == NO_SCRUB) walScrubAt = System.nanoTime() + WAL_SCRUB_DELAY_NANOS;
             completions.add(() -> task.result().complete(value));
         } catch (Throwable e) {
             writerStatements.execute("ROLLBACK TO w");
