@@ -176,6 +176,24 @@ class GroupBanTest extends OnBothDatabases {
     }
 
     @Test
+    void aMemberWhoBlocksTheSenderIsNotCountedAsMentionedAndTheSenderCannotTell() {
+        Device owner = users.newUserDevice("gbm_owner");
+        Device ann = users.newUserDevice("gbm_ann");
+        Device mallory = users.newUserDevice("gbm_mallory");
+        long id = Chat.group(users, owner, "Mentions and blocks", ann, mallory);
+        assertThat(api.put("/api/v1/blocks/" + mallory.user().id(), owner.accessToken()).status()).isEqualTo(204);
+        WsClient wm = connect(mallory);
+
+        JsonNode ack = Chat.ok(wm.request(Chat.frame("type", "send", "conversationId", id, "clientMsgId", "gbm-1", "text", "@owner @ann",
+                "mentions", List.of(owner.user().id(), ann.user().id()))));
+        // The message is the same for everyone, the sender included: the block is not revealed.
+        JsonNode stored = historyAfter(wm, id, ack.get("seq").asLong() - 1).get(0);
+        assertThat(stored.get("mentions")).extracting(JsonNode::asLong).containsExactly(owner.user().id(), ann.user().id());
+        assertThat(Chat.summary(api, ann, id).get("conversation").get("mentionCount").asLong()).isEqualTo(1);
+        assertThat(Chat.summary(api, owner, id).get("conversation").has("mentionCount")).as("the blocker is not mentioned").isFalse();
+    }
+
+    @Test
     void aLinkAdmitsAtMostMaxUsesJoinersAndShowsWhatIsLeft() {
         Device owner = users.newUserDevice("gbu_owner");
         Device mem = users.newUserDevice("gbu_member");

@@ -32,6 +32,16 @@ public class Relationships {
         return out;
     }
 
+    /** Of {@code userIds}, those who block {@code userId} (MAX_MENTIONS bounds the list, so one statement). */
+    public Set<Long> blockersAmong(Tx tx, long userId, List<Long> userIds) throws SQLException {
+        if (userIds.isEmpty()) return Set.of();
+        Object[] params = new Object[userIds.size() + 1];
+        params[0] = userId;
+        for (int i = 0; i < userIds.size(); i++) params[i + 1] = userIds.get(i);
+        return new HashSet<>(tx.query("SELECT blocker_id FROM blocks WHERE blocked_id = ? AND blocker_id IN (" + Tx.marks(userIds.size()) + ")",
+                rs -> rs.getLong(1), params));
+    }
+
     public boolean blocks(Tx tx, long blocker, long blocked) throws SQLException {
         return tx.exists("SELECT 1 FROM blocks WHERE blocker_id = ? AND blocked_id = ?", blocker, blocked);
     }

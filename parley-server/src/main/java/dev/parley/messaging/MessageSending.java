@@ -134,6 +134,9 @@ public class MessageSending {
                 if (!mentions.isEmpty()) data.set("mentions", json.valueToTree(mentions));
                 if (mentionsAll) data.put("mentionsAll", true);
                 List<Long> mentioned = new ArrayList<>(mentions);
+                // A member who blocks the sender is not counted as mentioned (no mention badge, no count): the
+                // message itself stays the same for everyone, so the sender cannot tell (ADR 0004).
+                if (!mentions.isEmpty()) mentioned.removeAll(relationships.blockersAmong(tx, me, mentions));
                 if (mentionsAll) mentioned.add(0L);
                 // Sending means having read up to here: the sender's read cursor moves with the append.
                 EntryView view = writer.append(tx, out, new EntryWriter.NewEntry(conversationId, me, clientMsgId, kind,
