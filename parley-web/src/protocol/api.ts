@@ -132,7 +132,8 @@ export class Api {
 async function readError(res: Response): Promise<ApiError> {
   try {
     const b = await res.json();
-    return new ApiError(res.status, String(b.code ?? 'http_' + res.status), String(b.message ?? res.statusText));
+    return new ApiError(res.status, String(b.code ?? 'http_' + res.status), String(b.message ?? res.statusText),
+      typeof b.retryAfter === 'number' ? b.retryAfter : undefined);
   } catch {
     return new ApiError(res.status, 'http_' + res.status, res.statusText || 'Request failed');
   }

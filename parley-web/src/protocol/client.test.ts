@@ -194,6 +194,24 @@ describe('ChatClient', () => {
     client.stop();
   });
 
+  it('waits as long as a rate_limited refusal says before sending again', async () => {
+    const { client, server, conns } = setup();
+    client.start(); await settle(); conns[0].open(); await settle();
+    const orig = server.reply.bind(server);
+    let refusals = 1;
+    server.reply = (f: Frame) => (f.type === 'send' && refusals-- > 0
+      ? { type: 'error', id: f.id, code: 'rate_limited', message: 'slow down', retryAfter: 5 } : orig(f));
+    const p = client.send(PEER.id, 'hi');
+    await settle();
+    expect(client.pending.get(p.clientMsgId)?.status).toBe('pending');
+    await vi.advanceTimersByTimeAsync(4000);
+    expect(server.messages).toHaveLength(0); // a fixed 1 s retry would have sent it by now
+    await vi.advanceTimersByTimeAsync(1100); await settle();
+    expect(server.messages.map(m => m.text)).toEqual(['hi']);
+    expect(client.pending.get(p.clientMsgId)).toBeUndefined();
+    client.stop();
+  });
+
   it('switches to long-poll after WebSocket attempts that never open', async () => {
     const { client, conns } = setup();
     client.start(); await settle();

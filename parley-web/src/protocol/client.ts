@@ -293,7 +293,8 @@ export class ChatClient {
       const w = this.waiters.get(f.id)!;
       this.waiters.delete(f.id);
       clearTimeout(w.timer);
-      if (f.type === 'error') w.reject(new ApiError(0, String(f.code ?? 'error'), String(f.message ?? 'error')));
+      if (f.type === 'error') w.reject(new ApiError(0, String(f.code ?? 'error'), String(f.message ?? 'error'),
+        typeof f.retryAfter === 'number' ? f.retryAfter : undefined));
       else w.resolve(f);
       return;
     }
@@ -932,7 +933,9 @@ export class ChatClient {
               this.pending.update(p.clientMsgId, { status: 'failed', error: code });
               this.emit();
             } else if (code === 'rate_limited') {
-              await sleep(1000);
+              // The server says how long its budget needs (protocol.md §10); 1 s when it does not.
+              const retryAfter = e instanceof ApiError && e.retryAfter ? e.retryAfter : 1;
+              await sleep(Math.min(retryAfter, 60) * 1000);
               this.flushAgain = true;
               break;
             } else {

@@ -74,5 +74,6 @@ export interface RegistrationToken {
 }
 
 export class ApiError extends Error {
-  constructor(readonly status: number, readonly code: string, message: string) { super(message); }
+  /** retryAfter: seconds to wait before the same request may succeed (refusals by a limit), when the server said. */
+  constructor(readonly status: number, readonly code: string, message: string, readonly retryAfter?: number) { super(message); }
 }
