@@ -119,17 +119,20 @@ class ConnectionFloodTest {
             byte[] head = new byte[12];
             assertThat(keptAlive.getInputStream().readNBytes(head, 0, 12)).isEqualTo(12);
             assertThat(new String(head, StandardCharsets.ISO_8859_1)).isEqualTo("HTTP/1.1 401");
-            // Past the cap: closed at once, long before any timeout. Checked first, while every socket within the
-            // cap is surely still open (their timeouts run from their accept, and a slow machine could reach them).
-            long start = System.currentTimeMillis();
-            for (int i = 0; i < 40; i++) {
-                Socket extra = socketFrom("127.0.0.2");
-                attack.add(extra);
-                assertThat(endsWithin(extra, TIMEOUT_MILLIS / 2)).as("socket %d past the cap is closed at once", i).isTrue();
+            // Past the cap: 40 more. The address is served on exactly CAP sockets, and every other is closed at once,
+            // long before any timeout. Which ones the server refuses is its choice: it counts a connection when the
+            // connection's event loop sets it up, which across loops need not follow the order of accept, so the
+            // check counts sockets instead of naming them.
+            List<Socket> extras = new ArrayList<>();
+            for (int i = 0; i < 40; i++) extras.add(socketFrom("127.0.0.2"));
+            attack.addAll(extras);
+            long deadline = System.currentTimeMillis() + TIMEOUT_MILLIS / 2;
+            int closedAtOnce = 0;
+            for (Socket s : attack) {
+                if (endsWithin(s, Math.max(1, deadline - System.currentTimeMillis()))) closedAtOnce++;
             }
-            assertThat(System.currentTimeMillis() - start).isLessThan(TIMEOUT_MILLIS / 2);
-            // ... while those within the cap are still open (the cap, not a timeout, closed the others).
-            for (Socket s : silent) assertThat(endsWithin(s, 20)).as("a silent socket within the cap, before its timeout").isFalse();
+            assertThat(closedAtOnce).as("sockets of the address closed at once, past the cap of %d", CAP).isEqualTo(40);
+            assertThat(System.currentTimeMillis()).as("before any timeout").isLessThan(deadline + TIMEOUT_MILLIS / 4);
             for (Socket s : lorises) {
                 slow.submit(() -> {
                     write(s, "GET / HTTP/1.1\r\nHost: x\r\n");
